@@ -1,0 +1,172 @@
+//! UDP (RFC 768).
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |          Source Port          |       Destination Port        |
+//! |            Length             |           Checksum            |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//! scapy: `UDP(sport, dport, len, chksum)`. Defaults: sport=53, dport=53 (or the port the
+//! binding table gives for the upper layer). `len` is header plus payload when unset;
+//! `chksum` covers the IPv4 or IPv6 pseudo-header, a computed zero is sent as 0xffff
+//! (RFC 768, RFC 8200), and with no IP layer below it is left at zero, as in scapy.
+//! When dissecting, the bytes after `len` are padding (scapy's `extract_padding`); a
+//! length under 8 leaves no payload.
+
+use crate::checksum;
+use crate::define_layer;
+use crate::error::{BuildError, ParseError, truncated};
+use crate::layers::tcp::{ip_addrs_below, resolve_port};
+use crate::layers::{Dissected, Layer, LayerKind, Proto};
+use crate::packet::{BuildCx, Packet, PostCx};
+use crate::value::{FieldDesc, FieldKind};
+use crate::wire::{be16, put16};
+
+/// Length of the header.
+pub const HEADER_LEN: usize = 8;
+
+/// Default port of both `sport` and `dport` (scapy: 53).
+pub const DEFAULT_PORT: u16 = 53;
+
+define_layer! {
+    /// A UDP header.
+    pub struct UDP("UDP") {
+        sport: Option<u16> = None, FieldKind::UdpPort, "53",
+            "Source port (the binding table's port for the upper layer, else 53, when unset)",
+            auto();
+        dport: Option<u16> = None, FieldKind::UdpPort, "53",
+            "Destination port (the binding table's port for the upper layer, else 53, when unset)",
+            auto();
+        len: Option<u16> = None, FieldKind::Int(16), "None",
+            "Length of header and payload (computed when unset)", auto();
+        chksum: Option<u16> = None, FieldKind::Hex(16), "None",
+            "Checksum with the IP pseudo-header (computed when unset; 0 is sent as 0xffff)",
+            auto();
+    }
+}
+
+fn field_desc(name: &str) -> Option<&'static FieldDesc> {
+    UDP::FIELDS.iter().find(|d| d.name == name)
+}
+
+impl Proto for UDP {
+    fn long_name(&self) -> &'static str {
+        "UDP"
+    }
+
+    fn build(&self, cx: &BuildCx<'_>, out: &mut Vec<u8>) -> Result<(), BuildError> {
+        let sport = resolve_port(self.sport, cx.layers, cx.idx, "sport", DEFAULT_PORT);
+        let dport = resolve_port(self.dport, cx.layers, cx.idx, "dport", DEFAULT_PORT);
+        out.extend_from_slice(&sport.to_be_bytes());
+        out.extend_from_slice(&dport.to_be_bytes());
+        out.extend_from_slice(&self.len.unwrap_or(0).to_be_bytes());
+        out.extend_from_slice(&self.chksum.unwrap_or(0).to_be_bytes());
+        Ok(())
+    }
+
+    fn post_build(&self, cx: &PostCx<'_>, lower: &[u8], buf: &mut [u8]) {
+        if self.len.is_none() {
+            put16(buf, 4, buf.len().min(0xffff) as u16);
+        }
+        if self.chksum.is_none() {
+            if let Some(s) = cx.pseudo_header_sum(lower, 17, buf.len()) {
+                let ck = match checksum::finish(checksum::sum(buf, s)) {
+                    0 => 0xffff,
+                    c => c,
+                };
+                put16(buf, 6, ck);
+            }
+        }
+    }
+
+    fn summary(&self, pkt: &Packet, idx: usize) -> Option<String> {
+        if pkt.layers().get(idx).map(Layer::kind) == Some(LayerKind::UDPerror) {
+            return None;
+        }
+        let port = |name: &str, v: Option<u16>| {
+            let p = resolve_port(v, pkt.layers(), idx, name, DEFAULT_PORT);
+            field_desc(name).map_or_else(|| p.to_string(), |d| d.display_int(u64::from(p)))
+        };
+        let sport = port("sport", self.sport);
+        let dport = port("dport", self.dport);
+        Some(match ip_addrs_below(pkt, idx) {
+            Some((src, dst)) => format!("UDP {src}:{sport} > {dst}:{dport}"),
+            None => format!("UDP {sport} > {dport}"),
+        })
+    }
+
+    fn payload_len(&self, _hdr_len: usize) -> Option<usize> {
+        self.len.map(|l| usize::from(l).saturating_sub(HEADER_LEN))
+    }
+}
+
+/// Dissects a UDP header.
+pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
+    let h = data
+        .get(..HEADER_LEN)
+        .ok_or_else(|| truncated("UDP", HEADER_LEN, data.len()))?;
+    let u = UDP {
+        sport: be16(h, 0),
+        dport: be16(h, 2),
+        len: be16(h, 4),
+        chksum: be16(h, 6),
+        ..Default::default()
+    };
+    Ok((Layer::UDP(u), HEADER_LEN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::{IP, Padding, Raw};
+    use crate::packet::LinkType;
+
+    #[test]
+    fn decode_fields_and_truncation() {
+        // scapy: IP(src="192.0.2.2",dst="192.0.2.1")/UDP(sport=1234,dport=80)/b"hi"
+        let b =
+            hex::decode("4500001e000100004011f6cac0000202c000020104d20050000a0e4b6869").unwrap();
+        let p = Packet::parse(LinkType::Ipv4, &b);
+        assert!(p.error().is_none());
+        let u = p.layer::<UDP>().unwrap();
+        assert_eq!(
+            (u.sport, u.dport, u.len, u.chksum),
+            (Some(1234), Some(80), Some(10), Some(0x0e4b))
+        );
+        assert_eq!(p.summary(), "IP / UDP 192.0.2.2:1234 > 192.0.2.1:80 / Raw");
+        assert_eq!(p.build().unwrap(), b);
+        let built =
+            IP::new().src("192.0.2.2").dst("192.0.2.1") / UDP::new().sport(1234).dport(80) / "hi";
+        assert_eq!(built.build().unwrap(), b);
+        let h = &b[20..];
+        for k in 0..8 {
+            assert_eq!(dissect(&h[..k]).unwrap_err(), truncated("UDP", 8, k));
+        }
+    }
+
+    #[test]
+    fn length_splits_padding() {
+        let b = hex::decode("0035003500090000616263").unwrap();
+        let p = Packet::parse(LinkType::Layer(LayerKind::UDP), &b);
+        assert_eq!(p.layers().len(), 3);
+        assert_eq!(p.layer::<Raw>().unwrap().load, b"a");
+        assert_eq!(p.layer::<Padding>().unwrap().load, b"bc");
+        assert_eq!(p.build().unwrap(), b);
+        // A lying length under 8 leaves everything as padding; one over the data is a truncation.
+        let short = hex::decode("0035003500020000616263").unwrap();
+        let p = Packet::parse(LinkType::Layer(LayerKind::UDP), &short);
+        assert_eq!(p.layer::<Padding>().unwrap().load, b"abc");
+        assert_eq!(p.build().unwrap(), short);
+        let long = hex::decode("0035003500200000616263").unwrap();
+        assert!(Packet::parse(LinkType::Layer(LayerKind::UDP), &long).is_truncated());
+    }
+
+    #[test]
+    fn no_ip_below() {
+        let p = Packet::from(UDP::new());
+        assert_eq!(hex::encode(p.build().unwrap()), "0035003500080000");
+        assert_eq!(p.summary(), "UDP domain > domain");
+    }
+}
