@@ -158,11 +158,37 @@ fn lower_matches(row: LayerKind, lower: LayerKind) -> bool {
 
 /// The value of `lower.field` that announces `upper`, if the table binds them.
 pub fn value_for(lower: LayerKind, field: &str, upper: LayerKind) -> Option<u64> {
+    // Composition asks this for every layer of every packet built: answer from a dense
+    // (lower, upper) index of the table built once, instead of scanning it.
     let (lower, upper) = (base_kind(lower), base_kind(upper));
-    BINDINGS
-        .iter()
-        .find(|r| r.upper == upper && r.build && lower_matches(r.lower, lower) && r.field == field)
-        .map(|r| r.value)
+    let n = LayerKind::ALL.len();
+    let idx = build_index();
+    let (f, v) = idx.get(lower as usize * n + upper as usize)?.as_ref()?;
+    // Callers pass the same literal as the table: compare addresses before bytes.
+    (std::ptr::eq(f.as_ptr(), field.as_ptr()) || *f == field).then_some(*v)
+}
+
+type BuildIndex = Vec<Option<(&'static str, u64)>>;
+
+fn build_index() -> &'static BuildIndex {
+    static INDEX: std::sync::OnceLock<BuildIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let n = LayerKind::ALL.len();
+        let mut idx = vec![None; n * n];
+        for &lower in LayerKind::ALL {
+            for &upper in LayerKind::ALL {
+                let row = BINDINGS
+                    .iter()
+                    .find(|r| r.upper == upper && r.build && lower_matches(r.lower, lower));
+                if let (Some(r), Some(slot)) =
+                    (row, idx.get_mut(lower as usize * n + upper as usize))
+                {
+                    *slot = Some((r.field, r.value));
+                }
+            }
+        }
+        idx
+    })
 }
 
 /// The layer that follows `l` according to its field values, if the table knows.

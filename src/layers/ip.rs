@@ -530,21 +530,39 @@ impl Proto for IP {
 
     fn build(&self, cx: &BuildCx<'_>, out: &mut Vec<u8>) -> Result<(), BuildError> {
         let start = out.len();
-        out.push(((self.version & 0x0f) << 4) | (self.ihl.unwrap_or(0) & 0x0f));
-        out.push(self.tos);
-        out.extend_from_slice(&self.len.unwrap_or(0).to_be_bytes());
-        out.extend_from_slice(&self.id.to_be_bytes());
         let ff = (u16::from(self.flags & 0x7) << 13) | (self.frag & 0x1fff);
-        out.extend_from_slice(&ff.to_be_bytes());
-        out.push(self.ttl);
         let proto = self
             .proto
             .or_else(|| cx.bound("proto").and_then(|v| u8::try_from(v).ok()))
             .unwrap_or(0);
-        out.push(proto);
-        out.extend_from_slice(&self.chksum.unwrap_or(0).to_be_bytes());
-        out.extend_from_slice(&self.resolved_src().octets());
-        out.extend_from_slice(&self.dst.octets());
+        let [l0, l1] = self.len.unwrap_or(0).to_be_bytes();
+        let [i0, i1] = self.id.to_be_bytes();
+        let [f0, f1] = ff.to_be_bytes();
+        let [c0, c1] = self.chksum.unwrap_or(0).to_be_bytes();
+        let [s0, s1, s2, s3] = self.resolved_src().octets();
+        let [d0, d1, d2, d3] = self.dst.octets();
+        out.extend_from_slice(&[
+            ((self.version & 0x0f) << 4) | (self.ihl.unwrap_or(0) & 0x0f),
+            self.tos,
+            l0,
+            l1,
+            i0,
+            i1,
+            f0,
+            f1,
+            self.ttl,
+            proto,
+            c0,
+            c1,
+            s0,
+            s1,
+            s2,
+            s3,
+            d0,
+            d1,
+            d2,
+            d3,
+        ]);
         for o in &self.options {
             o.emit(out);
         }

@@ -525,17 +525,19 @@ impl Proto for TCP {
         let start = out.len();
         let sport = resolve_port(self.sport, cx.layers, cx.idx, "sport", 20);
         let dport = resolve_port(self.dport, cx.layers, cx.idx, "dport", 80);
-        out.extend_from_slice(&sport.to_be_bytes());
-        out.extend_from_slice(&dport.to_be_bytes());
-        out.extend_from_slice(&self.seq.to_be_bytes());
-        out.extend_from_slice(&self.ack.to_be_bytes());
         let off_flags = (u16::from(self.dataofs.unwrap_or(0) & 0x0f) << 12)
             | (u16::from(self.reserved & 0x07) << 9)
             | (self.flags & 0x1ff);
-        out.extend_from_slice(&off_flags.to_be_bytes());
-        out.extend_from_slice(&self.window.to_be_bytes());
-        out.extend_from_slice(&self.chksum.unwrap_or(0).to_be_bytes());
-        out.extend_from_slice(&self.urgptr.to_be_bytes());
+        let mut h = [0u8; 20];
+        h[0..2].copy_from_slice(&sport.to_be_bytes());
+        h[2..4].copy_from_slice(&dport.to_be_bytes());
+        h[4..8].copy_from_slice(&self.seq.to_be_bytes());
+        h[8..12].copy_from_slice(&self.ack.to_be_bytes());
+        h[12..14].copy_from_slice(&off_flags.to_be_bytes());
+        h[14..16].copy_from_slice(&self.window.to_be_bytes());
+        h[16..18].copy_from_slice(&self.chksum.unwrap_or(0).to_be_bytes());
+        h[18..20].copy_from_slice(&self.urgptr.to_be_bytes());
+        out.extend_from_slice(&h);
         let opt_start = out.len();
         for o in &self.options {
             o.emit(out)?;
