@@ -43,6 +43,11 @@ pub mod services;
 pub mod value;
 pub mod wire;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use error::{BuildError, FieldError, ParseError};
 pub use layers::{Layer, LayerKind};
 pub use mac::MacAddr;

@@ -558,13 +558,17 @@ impl Packet {
                 let v = p.get(d.name).unwrap_or(Value::None);
                 match &v {
                     Value::List(items)
-                        if items.iter().all(|x| matches!(x, Value::Packet(_)))
-                            && (d.kind == FieldKind::Packet || !items.is_empty()) =>
+                        if d.kind == FieldKind::PacketList
+                            || (!items.is_empty()
+                                && items.iter().all(|x| matches!(x, Value::Packet(_)))) =>
                     {
                         let _ = writeln!(s, "{label}{lvl}  \\{:<10}\\", d.name);
                         for it in items {
-                            if let Value::Packet(pk) = it {
-                                pk.show_into(s, &format!("{label}{lvl}   |"));
+                            match it {
+                                Value::Packet(pk) => pk.show_into(s, &format!("{label}{lvl}   |")),
+                                other => {
+                                    let _ = writeln!(s, "{label}{lvl}   |  {other}");
+                                }
                             }
                         }
                     }
@@ -573,8 +577,10 @@ impl Packet {
                         pk.show_into(s, &format!("{label}{lvl}   |"));
                     }
                     _ => {
-                        let _ =
-                            writeln!(s, "{label}{lvl}  {:<10}= {}", d.name, display_value(&v, d));
+                        let shown = p
+                            .display_field(d.name, &v)
+                            .unwrap_or_else(|| display_value(&v, d));
+                        let _ = writeln!(s, "{label}{lvl}  {:<10}= {shown}", d.name);
                     }
                 }
             }

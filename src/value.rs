@@ -43,6 +43,9 @@ pub enum FieldKind {
     List,
     /// A nested packet.
     Packet,
+    /// A list of sub-records shown nested by `show()` (scapy's `PacketListField`: IP and
+    /// IPv6 options, DNS sections).
+    PacketList,
     /// A TCP port (16 bits), shown with its service name.
     TcpPort,
     /// A UDP port (16 bits), shown with its service name.
@@ -64,6 +67,7 @@ impl FieldKind {
             FieldKind::Str => "str".into(),
             FieldKind::List => "list".into(),
             FieldKind::Packet => "packet".into(),
+            FieldKind::PacketList => "packets".into(),
             FieldKind::TcpPort | FieldKind::UdpPort => "port16".into(),
         }
     }

@@ -1376,11 +1376,11 @@ define_layer! {
             "Number of authority records (computed when unset)", auto();
         arcount: Option<u16> = None, FieldKind::Int(16), "None",
             "Number of additional records (computed when unset)", auto();
-        qd: Vec<DNSQR> = vec![DNSQR::default()], FieldKind::Packet, "[<DNSQR  |>]",
+        qd: Vec<DNSQR> = vec![DNSQR::default()], FieldKind::PacketList, "[<DNSQR  |>]",
             "Questions";
-        an: Vec<DNSRR> = Vec::new(), FieldKind::Packet, "[]", "Answers";
-        ns: Vec<DNSRR> = Vec::new(), FieldKind::Packet, "[]", "Authority records";
-        ar: Vec<DNSRR> = Vec::new(), FieldKind::Packet, "[]", "Additional records";
+        an: Vec<DNSRR> = Vec::new(), FieldKind::PacketList, "[]", "Answers";
+        ns: Vec<DNSRR> = Vec::new(), FieldKind::PacketList, "[]", "Authority records";
+        ar: Vec<DNSRR> = Vec::new(), FieldKind::PacketList, "[]", "Additional records";
     }
 }
 

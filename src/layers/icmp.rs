@@ -38,7 +38,7 @@ use crate::define_layer;
 use crate::error::{BuildError, ParseError, truncated};
 use crate::layers::{Dissected, Layer, LayerKind, Proto};
 use crate::packet::{BuildCx, DissectCx, Packet, PostCx};
-use crate::value::FieldKind;
+use crate::value::{FieldKind, Value};
 use crate::wire::{be16, be32, put16, u8_at};
 
 /// Type names (scapy's `icmptypes`).
@@ -304,6 +304,15 @@ impl Proto for ICMP {
         if self.chksum.is_none() {
             let ck = checksum::checksum(buf);
             put16(buf, 2, ck);
+        }
+    }
+
+    fn display_field(&self, field: &str, v: &Value) -> Option<String> {
+        match (field, v) {
+            ("code", Value::Int(c)) => {
+                code_name(self.type_, u8::try_from(*c).ok()?).map(str::to_string)
+            }
+            _ => None,
         }
     }
 

@@ -487,7 +487,7 @@ define_layer! {
             "Source address (from the route to dst when unset)", auto();
         dst: Ipv4Addr = Ipv4Addr::LOCALHOST, FieldKind::Ipv4, "'127.0.0.1'",
             "Destination address";
-        options: Vec<IpOption> = Vec::new(), FieldKind::List, "[]", "IP options";
+        options: Vec<IpOption> = Vec::new(), FieldKind::PacketList, "[]", "IP options";
     }
 }
 

@@ -543,7 +543,7 @@ macro_rules! options_header {
                     auto();
                 autopad: u8 = 1, FieldKind::Int(1), "1",
                     "Pad options to their alignment and the header to 8 octets (not on the wire)";
-                options: Vec<Ipv6Option> = Vec::new(), FieldKind::List, "[]", "Options";
+                options: Vec<Ipv6Option> = Vec::new(), FieldKind::PacketList, "[]", "Options";
             }
         }
 

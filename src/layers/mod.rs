@@ -86,6 +86,11 @@ pub trait Proto: Fields {
     fn summary(&self, _pkt: &Packet, _idx: usize) -> Option<String> {
         None
     }
+    /// How `show()` renders a field whose value names depend on another field (scapy's
+    /// `MultiEnumField`, e.g. ICMP codes by type); `None` uses the field table.
+    fn display_field(&self, _field: &str, _v: &Value) -> Option<String> {
+        None
+    }
     /// Whether a field is present in this instance (scapy's `ConditionalField`).
     fn field_present(&self, _field: &str) -> bool {
         true
