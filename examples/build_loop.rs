@@ -20,7 +20,11 @@ fn main() {
             ]);
     let mut buf = Vec::with_capacity(256);
     let mut n = 0usize;
-    for _ in 0..5_000_000 {
+    let n_iter: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5_000_000);
+    for _ in 0..n_iter {
         p.build_into(&mut buf).unwrap();
         n += buf.len();
     }

@@ -164,8 +164,8 @@ pub fn value_for(lower: LayerKind, field: &str, upper: LayerKind) -> Option<u64>
     let n = LayerKind::ALL.len();
     let idx = build_index();
     let (f, v) = idx.get(lower as usize * n + upper as usize)?.as_ref()?;
-    // Callers pass the same literal as the table: compare addresses before bytes.
-    (std::ptr::eq(f.as_ptr(), field.as_ptr()) || *f == field).then_some(*v)
+    // Field names are a few bytes: compare them inline rather than through memcmp.
+    (f.len() == field.len() && f.bytes().zip(field.bytes()).all(|(a, b)| a == b)).then_some(*v)
 }
 
 type BuildIndex = Vec<Option<(&'static str, u64)>>;

@@ -124,22 +124,34 @@ impl PostCx<'_> {
             Layer::IP(ip) | Layer::IPerror(ip) => {
                 let off = *self.offsets.get(prev)?;
                 let hdr = lower.get(off..)?;
-                let src = hdr.get(12..16)?;
-                let mut dst: [u8; 4] = hdr.get(16..20)?.try_into().ok()?;
-                if let Some(final_dst) = ip.source_route_final() {
-                    dst = final_dst.octets();
+                let src = crate::wire::be32(hdr, 12)?;
+                let mut dst = crate::wire::be32(hdr, 16)?;
+                if !ip.options.is_empty() {
+                    if let Some(final_dst) = ip.source_route_final() {
+                        dst = u32::from(final_dst);
+                    }
                 }
                 let ln = match ip.len {
                     Some(l) => {
-                        let hlen = self.offsets.get(prev + 1).copied().unwrap_or(off + 20) - off;
+                        let hlen = self
+                            .offsets
+                            .get(prev + 1)
+                            .copied()
+                            .unwrap_or(off + 20)
+                            .saturating_sub(off);
                         let ihl = ip.ihl.map(usize::from).unwrap_or(hlen / 4);
                         (l as usize).saturating_sub(4 * ihl)
                     }
                     None => upper_len,
                 };
-                let mut s = crate::checksum::sum(src, 0);
-                s = crate::checksum::sum(&dst, s);
-                s += proto as u32 + (ln as u32 & 0xffff) + ((ln as u32) >> 16);
+                let ln = ln as u32;
+                let s = (src >> 16)
+                    + (src & 0xffff)
+                    + (dst >> 16)
+                    + (dst & 0xffff)
+                    + u32::from(proto)
+                    + (ln & 0xffff)
+                    + (ln >> 16);
                 Some(s)
             }
             _ => {

@@ -141,40 +141,80 @@ pub enum TcpOption {
     Raw(Vec<u8>),
 }
 
+/// Where option bytes go: a `Vec`, or a fixed stack buffer (building a whole header on the
+/// stack and appending it once is measurably faster than many small appends).
+pub(crate) trait Sink {
+    /// Appends bytes.
+    fn put(&mut self, b: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn put(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
+/// A 60-byte stack buffer (the largest TCP header) that notes when it overflows.
+pub(crate) struct StackBuf {
+    buf: [u8; 60],
+    len: usize,
+    overflow: bool,
+}
+
+impl Sink for StackBuf {
+    #[inline]
+    fn put(&mut self, b: &[u8]) {
+        match self.buf.get_mut(self.len..self.len + b.len()) {
+            Some(d) => {
+                d.copy_from_slice(b);
+                self.len += b.len();
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
 impl TcpOption {
     /// Appends the option's bytes.
     pub fn emit(&self, out: &mut Vec<u8>) -> Result<(), BuildError> {
+        self.emit_to(out)
+    }
+
+    /// Appends the option's bytes to any byte sink (a `Vec`, or the stack buffer the
+    /// header is built in).
+    fn emit_to<S: Sink>(&self, out: &mut S) -> Result<(), BuildError> {
         let long = |kind: u8| BuildError::Invalid {
             layer: "TCP",
             reason: format!("option {kind} is longer than 255 bytes"),
         };
         match self {
-            TcpOption::Eol => out.push(opt::EOL),
-            TcpOption::Nop => out.push(opt::NOP),
+            TcpOption::Eol => out.put(&[opt::EOL]),
+            TcpOption::Nop => out.put(&[opt::NOP]),
             TcpOption::Mss(v) => {
-                out.extend_from_slice(&[opt::MSS, 4]);
-                out.extend_from_slice(&v.to_be_bytes());
+                let [a, b] = v.to_be_bytes();
+                out.put(&[opt::MSS, 4, a, b]);
             }
-            TcpOption::WScale(v) => out.extend_from_slice(&[opt::WSCALE, 3, *v]),
-            TcpOption::SAckOK => out.extend_from_slice(&[opt::SACK_OK, 2]),
+            TcpOption::WScale(v) => out.put(&[opt::WSCALE, 3, *v]),
+            TcpOption::SAckOK => out.put(&[opt::SACK_OK, 2]),
             TcpOption::SAck(edges) => {
                 let len = u8::try_from(2 + 4 * edges.len()).map_err(|_| long(opt::SACK))?;
-                out.extend_from_slice(&[opt::SACK, len]);
+                out.put(&[opt::SACK, len]);
                 for e in edges {
-                    out.extend_from_slice(&e.to_be_bytes());
+                    out.put(&e.to_be_bytes());
                 }
             }
             TcpOption::Timestamp(a, b) => {
-                out.extend_from_slice(&[opt::TIMESTAMP, 10]);
-                out.extend_from_slice(&a.to_be_bytes());
-                out.extend_from_slice(&b.to_be_bytes());
+                let [a0, a1, a2, a3] = a.to_be_bytes();
+                let [b0, b1, b2, b3] = b.to_be_bytes();
+                out.put(&[opt::TIMESTAMP, 10, a0, a1, a2, a3, b0, b1, b2, b3]);
             }
             TcpOption::Unknown { kind, data } => {
                 let len = u8::try_from(2 + data.len()).map_err(|_| long(*kind))?;
-                out.extend_from_slice(&[*kind, len]);
-                out.extend_from_slice(data);
+                out.put(&[*kind, len]);
+                out.put(data);
             }
-            TcpOption::Raw(b) => out.extend_from_slice(b),
+            TcpOption::Raw(b) => out.put(b),
         }
         Ok(())
     }
@@ -528,22 +568,38 @@ impl Proto for TCP {
         let off_flags = (u16::from(self.dataofs.unwrap_or(0) & 0x0f) << 12)
             | (u16::from(self.reserved & 0x07) << 9)
             | (self.flags & 0x1ff);
-        let mut h = [0u8; 20];
-        h[0..2].copy_from_slice(&sport.to_be_bytes());
-        h[2..4].copy_from_slice(&dport.to_be_bytes());
-        h[4..8].copy_from_slice(&self.seq.to_be_bytes());
-        h[8..12].copy_from_slice(&self.ack.to_be_bytes());
-        h[12..14].copy_from_slice(&off_flags.to_be_bytes());
-        h[14..16].copy_from_slice(&self.window.to_be_bytes());
-        h[16..18].copy_from_slice(&self.chksum.unwrap_or(0).to_be_bytes());
-        h[18..20].copy_from_slice(&self.urgptr.to_be_bytes());
-        out.extend_from_slice(&h);
-        let opt_start = out.len();
+        let mut h = StackBuf {
+            buf: [0u8; 60],
+            len: 0,
+            overflow: false,
+        };
+        h.put(&sport.to_be_bytes());
+        h.put(&dport.to_be_bytes());
+        h.put(&self.seq.to_be_bytes());
+        h.put(&self.ack.to_be_bytes());
+        h.put(&off_flags.to_be_bytes());
+        h.put(&self.window.to_be_bytes());
+        h.put(&self.chksum.unwrap_or(0).to_be_bytes());
+        h.put(&self.urgptr.to_be_bytes());
         for o in &self.options {
-            o.emit(out)?;
+            o.emit_to(&mut h)?;
         }
-        let olen = out.len() - opt_start;
-        out.resize(opt_start + olen.div_ceil(4) * 4, 0);
+        // Options are padded with zero bytes to a multiple of 4 (the buffer is zeroed).
+        let padded = h.len.div_ceil(4) * 4;
+        match h.buf.get(..padded) {
+            Some(b) if !h.overflow => out.extend_from_slice(b),
+            _ => {
+                // Options beyond what a header can hold (crafted on purpose): append them
+                // one by one.
+                out.extend_from_slice(h.buf.get(..20).unwrap_or(&[]));
+                let opt_start = out.len();
+                for o in &self.options {
+                    o.emit(out)?;
+                }
+                let olen = out.len() - opt_start;
+                out.resize(opt_start + olen.div_ceil(4) * 4, 0);
+            }
+        }
         if let Some(q) = self.quoted_len {
             out.truncate(start + usize::from(q));
         }
@@ -552,7 +608,12 @@ impl Proto for TCP {
 
     fn post_build(&self, cx: &PostCx<'_>, lower: &[u8], buf: &mut [u8]) {
         if self.dataofs.is_none() {
-            let dataofs = 5 + padded_options_len(&self.options) / 4;
+            // The header as built is the padded options plus 20 bytes, unless it was cut to
+            // a quoted length: then count the options.
+            let dataofs = match self.quoted_len {
+                None => cx.hdr_len / 4,
+                Some(_) => 5 + padded_options_len(&self.options) / 4,
+            };
             let low = u8_at(buf, 12).unwrap_or(0) & 0x0f;
             put8(buf, 12, ((dataofs << 4) as u8) | low);
         }

@@ -1,5 +1,5 @@
 //! TCP, UDP and ICMP, with ICMP errors quoting IP/UDP, IP/TCP and IP/ICMP.
-use super::{Vector, v};
+use super::{Vector, v, v_lax};
 use pktforge::prelude::*;
 
 const A: &str = "192.0.2.2";
@@ -190,6 +190,17 @@ pub fn vectors() -> Vec<Vector> {
             r#"IP(src="192.0.2.2",dst="192.0.2.1")/TCP(options=[("EOL",None),("NOP",None)])"#,
             "4500002c000100004006f6c7c0000202c000020100140050000000000000000060022000fb75000000010000",
             || ip() / TCP::new().options(vec![TcpOption::Eol, TcpOption::Raw(vec![1, 0, 0])]),
+        ),
+        // Options longer than a header can hold: the data offset wraps, as in scapy.
+        v_lax(
+            r#"IP(src="192.0.2.2",dst="192.0.2.1")/TCP(options=[(99,b"a"*50)])"#,
+            "4500005c000100004006f697c0000202c0000201001400500000000000000000200220005590000063346161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161",
+            || {
+                ip() / TCP::new().options(vec![TcpOption::Unknown {
+                    kind: 99,
+                    data: vec![b'a'; 50],
+                }])
+            },
         ),
         v(
             r#"IP(src="192.0.2.2",dst="192.0.2.1")/TCP(chksum=0x1234)"#,
