@@ -33,7 +33,11 @@
 #![allow(non_camel_case_types)]
 
 pub mod bind;
+pub mod capture;
 pub mod checksum;
+pub mod cli;
+/// scapy's expression syntax: parse `IP(dst="10.0.0.0/30")/TCP(dport=[22,80])` into packet sets.
+pub mod dsl;
 pub mod error;
 pub mod layers;
 pub mod mac;

@@ -605,7 +605,16 @@ impl Packet {
     }
 
     /// A scapy-style expression that rebuilds this packet (scapy's `command()`): every
-    /// field that differs from its default is written out.
+    /// field that differs from its default is written out, as scapy writes it (integers in
+    /// decimal, flags as integers, addresses and names quoted, bytes as `b'...'`, options as
+    /// tuples, nested records as constructors). [`crate::dsl::parse`] reads it back to a
+    /// packet that builds to the same bytes.
+    ///
+    /// ```
+    /// use pktforge::prelude::*;
+    /// let p = IP::new().dst("192.0.2.1").flags("DF") / TCP::new().dport(80);
+    /// assert_eq!(p.command(), "IP(flags=2, dst='192.0.2.1')/TCP(dport=80)");
+    /// ```
     pub fn command(&self) -> String {
         let mut parts = Vec::with_capacity(self.layers.len());
         for l in &self.layers {
@@ -615,7 +624,7 @@ impl Packet {
             for d in p.fields() {
                 let v = p.get(d.name).unwrap_or(Value::None);
                 if dflt.get(d.name).as_ref() != Some(&v) {
-                    args.push(format!("{}={}", d.name, command_value(&v, d)));
+                    args.push(format!("{}={}", d.name, command_value(&v)));
                 }
             }
             parts.push(format!("{}({})", l.name(), args.join(", ")));
@@ -654,23 +663,59 @@ pub fn display_value(v: &Value, d: &crate::value::FieldDesc) -> String {
     }
 }
 
-fn command_value(v: &Value, d: &crate::value::FieldDesc) -> String {
+fn command_value(v: &Value) -> String {
     match v {
-        Value::Int(n) => match d.kind {
-            FieldKind::Hex(_) => format!("{n:#x}"),
-            FieldKind::Flags(_) => format!("'{}'", crate::value::flags_to_string(*n, d.flags)),
-            _ => n.to_string(),
-        },
+        Value::Int(n) => n.to_string(),
+        Value::Str(s) => py_str_repr(s),
+        Value::Bytes(b) => crate::value::bytes_repr(b),
         Value::Ipv4(a) => format!("'{a}'"),
         Value::Ipv6(a) => format!("'{a}'"),
         Value::Mac(a) => format!("'{a}'"),
+        Value::None => "None".to_string(),
         Value::Packet(p) => p.command(),
         Value::List(items) => {
-            let inner: Vec<String> = items.iter().map(|x| command_value(x, d)).collect();
+            let inner: Vec<String> = items.iter().map(command_value).collect();
             format!("[{}]", inner.join(", "))
         }
-        other => other.to_string(),
+        Value::Tuple(items) => {
+            let inner: Vec<String> = items.iter().map(command_value).collect();
+            if inner.len() == 1 {
+                format!("({},)", inner.join(", "))
+            } else {
+                format!("({})", inner.join(", "))
+            }
+        }
     }
+}
+
+/// Python's `repr()` of a text string: single quotes unless the text has some and no
+/// double quotes, non-printable characters escaped.
+fn py_str_repr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push(q);
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if c == q => {
+                o.push('\\');
+                o.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(o, "\\x{:02x}", c as u32);
+            }
+            c => o.push(c),
+        }
+    }
+    o.push(q);
+    o
 }
 
 /// Hex dump of bytes: `0000  45 00 ...  E...` (scapy's `hexdump()` layout).

@@ -393,6 +393,11 @@ impl IpOption {
         }
         };
         let (name, arg) = tuple2(v).ok_or_else(bad)?;
+        let u8_of = |x: &Value| x.as_int().and_then(|n| u8::try_from(n).ok());
+        let opt_u8 = |x: &Value| match x {
+            Value::None => Some(None),
+            other => u8_of(other).map(Some),
+        };
         let addr_list = |a: &Value| -> Result<Vec<Ipv4Addr>, FieldError> {
             match a {
                 Value::List(items) => items
@@ -406,12 +411,53 @@ impl IpOption {
         Ok(match name {
             "EOL" => IpOption::Eol,
             "NOP" => IpOption::Nop,
-            "RR" => IpOption::record_route(addr_list(arg)?),
-            "LSRR" => IpOption::lsrr(addr_list(arg)?),
-            "SSRR" => IpOption::ssrr(addr_list(arg)?),
-            "RouterAlert" => IpOption::RouterAlert {
-                length: None,
-                alert: u16::try_from(arg.as_int().unwrap_or(0)).map_err(|_| bad())?,
+            "RR" | "LSRR" | "SSRR" => {
+                // ('RR', [addrs]) or ('RR', ([addrs], pointer, length or None)).
+                let (routers, pointer, length) = match arg {
+                    Value::Tuple(t) => match t.as_slice() {
+                        [r, p, l] => (
+                            addr_list(r)?,
+                            u8_of(p).ok_or_else(bad)?,
+                            opt_u8(l).ok_or_else(bad)?,
+                        ),
+                        _ => return Err(bad()),
+                    },
+                    other => (addr_list(other)?, 4, None),
+                };
+                match name {
+                    "RR" => IpOption::RecordRoute {
+                        length,
+                        pointer,
+                        routers,
+                    },
+                    "LSRR" => IpOption::Lsrr {
+                        length,
+                        pointer,
+                        routers,
+                    },
+                    _ => IpOption::Ssrr {
+                        length,
+                        pointer,
+                        routers,
+                    },
+                }
+            }
+            // ('RouterAlert', alert) or ('RouterAlert', (alert, length)).
+            "RouterAlert" => match arg {
+                Value::Tuple(t) => match t.as_slice() {
+                    [a, l] => IpOption::RouterAlert {
+                        length: opt_u8(l).ok_or_else(bad)?,
+                        alert: a
+                            .as_int()
+                            .and_then(|n| u16::try_from(n).ok())
+                            .ok_or_else(bad)?,
+                    },
+                    _ => return Err(bad()),
+                },
+                _ => IpOption::RouterAlert {
+                    length: None,
+                    alert: u16::try_from(arg.as_int().unwrap_or(0)).map_err(|_| bad())?,
+                },
             },
             "Timestamp" => match arg {
                 Value::None => IpOption::timestamp(),
@@ -420,6 +466,15 @@ impl IpOption {
                         length: None,
                         pointer: 9,
                         oflw: 0,
+                        flg: u8::try_from(*flg).map_err(|_| bad())? & 0x0f,
+                        internet_address: Ipv4Addr::from_value(a.clone(), desc)?,
+                        timestamp: u32::try_from(*ts).map_err(|_| bad())?,
+                    },
+                    // (flg, addr, ts, pointer, oflw, length or None)
+                    [Value::Int(flg), a, Value::Int(ts), p, o, l] => IpOption::Timestamp {
+                        length: opt_u8(l).ok_or_else(bad)?,
+                        pointer: u8_of(p).ok_or_else(bad)?,
+                        oflw: u8_of(o).ok_or_else(bad)? & 0x0f,
                         flg: u8::try_from(*flg).map_err(|_| bad())? & 0x0f,
                         internet_address: Ipv4Addr::from_value(a.clone(), desc)?,
                         timestamp: u32::try_from(*ts).map_err(|_| bad())?,
@@ -433,6 +488,11 @@ impl IpOption {
                     [Value::Int(o), Value::Bytes(d)] => IpOption::Unknown {
                         option: u8::try_from(*o).map_err(|_| bad())?,
                         length: None,
+                        data: d.clone(),
+                    },
+                    [Value::Int(o), Value::Bytes(d), l] => IpOption::Unknown {
+                        option: u8::try_from(*o).map_err(|_| bad())?,
+                        length: opt_u8(l).ok_or_else(bad)?,
                         data: d.clone(),
                     },
                     _ => return Err(bad()),

@@ -267,6 +267,10 @@ impl Ipv6Option {
                 .into(),
             got: v.to_string(),
         };
+        let opt_u8 = |x: &Value| match x {
+            Value::None => Some(None),
+            other => other.as_int().and_then(|n| u8::try_from(n).ok()).map(Some),
+        };
         let (name, arg) = tuple2(v).ok_or_else(bad)?;
         Ok(match name {
             "Pad1" => Ipv6Option::Pad1,
@@ -277,17 +281,46 @@ impl Ipv6Option {
                 },
                 Value::Int(n) if *n <= 255 => Ipv6Option::padn(*n as usize),
                 Value::None => Ipv6Option::padn(0),
+                // (optdata, optlen)
+                Value::Tuple(t) => match t.as_slice() {
+                    [Value::Bytes(b), l] => Ipv6Option::PadN {
+                        optlen: opt_u8(l).ok_or_else(bad)?,
+                        optdata: b.clone(),
+                    },
+                    _ => return Err(bad()),
+                },
                 _ => return Err(bad()),
             },
-            "RouterAlert" => Ipv6Option::router_alert(match arg {
-                Value::None => 0,
-                other => u16::try_from(other.as_int().ok_or_else(bad)?).map_err(|_| bad())?,
-            }),
+            // ('RouterAlert', value) or ('RouterAlert', (value, optlen)).
+            "RouterAlert" => match arg {
+                Value::Tuple(t) => match t.as_slice() {
+                    [v, l] => Ipv6Option::RouterAlert {
+                        optlen: opt_u8(l).ok_or_else(bad)?.unwrap_or(2),
+                        value: match v {
+                            Value::None => 0,
+                            other => other
+                                .as_int()
+                                .and_then(|n| u16::try_from(n).ok())
+                                .ok_or_else(bad)?,
+                        },
+                    },
+                    _ => return Err(bad()),
+                },
+                Value::None => Ipv6Option::router_alert(0),
+                other => Ipv6Option::router_alert(
+                    u16::try_from(other.as_int().ok_or_else(bad)?).map_err(|_| bad())?,
+                ),
+            },
             "Unknown" => match arg {
                 Value::Tuple(t) => match t.as_slice() {
                     [Value::Int(o), Value::Bytes(d)] => Ipv6Option::Unknown {
                         otype: u8::try_from(*o).map_err(|_| bad())?,
                         optlen: None,
+                        optdata: d.clone(),
+                    },
+                    [Value::Int(o), Value::Bytes(d), l] => Ipv6Option::Unknown {
+                        otype: u8::try_from(*o).map_err(|_| bad())?,
+                        optlen: opt_u8(l).ok_or_else(bad)?,
                         optdata: d.clone(),
                     },
                     _ => return Err(bad()),

@@ -309,6 +309,12 @@ macro_rules! layer_enum {
             pub fn from_name(name: &str) -> Option<LayerKind> {
                 Self::ALL.iter().copied().find(|k| k.name() == name)
             }
+
+            /// The layer names closest to a misspelt `name` (case-insensitive edit distance),
+            /// best first: for "did you mean ...?" messages.
+            pub fn suggest(name: &str) -> Vec<&'static str> {
+                suggest_from(name, Self::ALL.iter().map(|k| k.name()))
+            }
         }
 
         impl Layer {
@@ -424,6 +430,62 @@ layer_enum! {
     }
 }
 
+/// The candidates closest to `name` by case-insensitive edit distance (at most a third of
+/// the name's length, and at least 2), best first: those at the best distance, up to three.
+pub fn suggest_from<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let limit = (name.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    let best = scored.first().map_or(0, |(d, _)| *d);
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d == best)
+        .take(3)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Edit distance with adjacent transpositions counted as one edit (optimal string
+/// alignment), on at most 256 characters of each side.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(256).collect();
+    let b: Vec<char> = b.chars().take(256).collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    let at = |i: usize, j: usize| i * w + j;
+    for i in 0..=a.len() {
+        if let Some(x) = d.get_mut(at(i, 0)) {
+            *x = i;
+        }
+    }
+    for j in 0..=b.len() {
+        if let Some(x) = d.get_mut(at(0, j)) {
+            *x = j;
+        }
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let (ca, cb) = (a.get(i - 1), b.get(j - 1));
+            let cost = usize::from(ca != cb);
+            let get = |i: usize, j: usize| d.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
+            let mut v = (get(i - 1, j) + 1)
+                .min(get(i, j - 1) + 1)
+                .min(get(i - 1, j - 1) + cost);
+            if i > 1 && j > 1 && ca == b.get(j - 2) && a.get(i - 2) == cb {
+                v = v.min(get(i - 2, j - 2) + 1);
+            }
+            if let Some(x) = d.get_mut(at(i, j)) {
+                *x = v;
+            }
+        }
+    }
+    d.get(at(a.len(), b.len())).copied().unwrap_or(0)
+}
+
 impl Layer {
     /// scapy's class name of this layer.
     pub fn name(&self) -> &'static str {
@@ -518,4 +580,27 @@ pub fn dissect(kind: LayerKind, data: &[u8], cx: &DissectCx<'_>) -> Result<Disse
         K::Padding => Ok((Layer::Padding(Padding::from_bytes(data)), data.len())),
     };
     r.map(|(l, n)| (l, n.min(data.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("tcp", "tcp"), 0);
+        assert_eq!(edit_distance("tpc", "tcp"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(LayerKind::suggest("TPC"), vec!["TCP"]);
+        assert_eq!(
+            LayerKind::suggest("icmpv6echoreqest"),
+            vec!["ICMPv6EchoRequest"]
+        );
+        assert!(LayerKind::suggest("Zzzzzzzz").is_empty());
+    }
 }
