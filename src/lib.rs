@@ -36,7 +36,6 @@ pub mod bind;
 pub mod capture;
 pub mod checksum;
 pub mod cli;
-/// scapy's expression syntax: parse `IP(dst="10.0.0.0/30")/TCP(dport=[22,80])` into packet sets.
 pub mod dsl;
 pub mod error;
 pub mod layers;

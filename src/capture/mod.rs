@@ -1,5 +1,18 @@
-//! Capture files and sources. For now: writing classic pcap files.
+//! Capture files: reading pcap and pcapng (plain or gzip), writing pcap and pcapng.
+//!
+//! - [`CaptureReader`] streams packets out of a file or standard input with bounded memory,
+//!   lending each packet's bytes until the next call (see [`reader`] for the formats read
+//!   and what happens with damaged or hostile files).
+//! - [`PcapWriter`] writes classic pcap; [`PcapNgWriter`] writes pcapng (one interface per
+//!   link type seen).
+//! - [`LinkTypeNumber`] names the `LINKTYPE_*` numbers both formats use.
 
+pub mod linktype;
 pub mod pcap_writer;
+pub mod pcapng_writer;
+pub mod reader;
 
-pub use pcap_writer::{LinkTypeNumber, PcapWriter};
+pub use linktype::LinkTypeNumber;
+pub use pcap_writer::PcapWriter;
+pub use pcapng_writer::PcapNgWriter;
+pub use reader::{CaptureError, CaptureReader, FileFormat, InterfaceInfo, RawPacket};

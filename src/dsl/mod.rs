@@ -47,7 +47,7 @@
 //!
 //! `fuzz(TCP(dport=80))` randomises every field of the layers inside (and of layers
 //! dissected from bytes given to them) that was not set explicitly and is not computed,
-//! drawn anew for every packet. See [`fuzz`](self::fuzz) for what "random" means here: the
+//! drawn anew for every packet. See [`fuzz`] for what "random" means here: the
 //! semantics are scapy's, the values are not (a different generator).
 //!
 //! # Errors

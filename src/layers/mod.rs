@@ -1,7 +1,7 @@
 //! Protocol layers, one file per protocol.
 //!
 //! Each layer is a plain struct whose fields carry scapy's names, plus a static field table
-//! ([`FieldDesc`]) generated from the same declaration by [`define_layer!`]. Automatic
+//! ([`FieldDesc`]) generated from the same declaration by [`define_layer!`](crate::define_layer). Automatic
 //! fields (lengths, checksums, protocol numbers) are `Option`s: `None` means "compute when
 //! building", `Some(v)` means "write exactly `v`", even when it is wrong.
 //!
@@ -56,7 +56,7 @@ impl PartialEq for Deferred {
     }
 }
 
-/// Field access by name, generated for every layer by [`define_layer!`].
+/// Field access by name, generated for every layer by [`define_layer!`](crate::define_layer).
 pub trait Fields {
     /// scapy's class name (`IP`, `ICMPv6EchoRequest`).
     fn name(&self) -> &'static str;
