@@ -456,12 +456,15 @@ fn parse_int_str(s: &str, desc: &FieldDesc) -> Option<u64> {
     if let Ok(n) = t.parse::<u64>() {
         return Some(n);
     }
-    if let Some((n, _)) = desc.values.iter().find(|(_, name)| *name == t) {
+    // scapy looks names up in the reversed value->name table: when a name belongs to
+    // several values, the last one wins.
+    if let Some((n, _)) = desc.values.iter().rev().find(|(_, name)| *name == t) {
         return Some(*n);
     }
     if let Some((n, _)) = desc
         .values
         .iter()
+        .rev()
         .find(|(_, name)| name.eq_ignore_ascii_case(t))
     {
         return Some(*n);
@@ -637,4 +640,32 @@ pub fn tuple2(v: &Value) -> Option<(&str, &Value)> {
 /// Makes a `(name, value)` tuple.
 pub fn mk_tuple(name: &str, v: Value) -> Value {
     Value::Tuple(vec![Value::Str(name.to_string()), v])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: FieldDesc = FieldDesc::new("type", FieldKind::Enum(16), "0", "t")
+        .values(&[(0, "RESERVED"), (1, "A"), (65535, "RESERVED")]);
+
+    #[test]
+    fn duplicate_names_take_the_last_value_like_scapy() {
+        assert_eq!(value_to_int(&Value::Str("RESERVED".into()), &D), Ok(65535));
+        assert_eq!(value_to_int(&Value::Str("a".into()), &D), Ok(1));
+        assert_eq!(D.value_name(0), Some("RESERVED"));
+    }
+
+    #[test]
+    fn flags_and_ranges() {
+        let f = FieldDesc::new("flags", FieldKind::Flags(9), "2", "f")
+            .flags(&["F", "S", "R", "P", "A", "U", "E", "C", "N"]);
+        assert_eq!(value_to_int(&Value::Str("SA".into()), &f), Ok(0x12));
+        assert_eq!(flags_to_string(0x12, f.flags), "SA");
+        let ttl = FieldDesc::new("ttl", FieldKind::Int(8), "64", "t");
+        assert_eq!(
+            value_to_int(&Value::Int(300), &ttl).unwrap_err().to_string(),
+            "ttl takes 0..=255, got 300"
+        );
+    }
 }
