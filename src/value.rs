@@ -646,8 +646,11 @@ pub fn mk_tuple(name: &str, v: Value) -> Value {
 mod tests {
     use super::*;
 
-    const D: FieldDesc = FieldDesc::new("type", FieldKind::Enum(16), "0", "t")
-        .values(&[(0, "RESERVED"), (1, "A"), (65535, "RESERVED")]);
+    const D: FieldDesc = FieldDesc::new("type", FieldKind::Enum(16), "0", "t").values(&[
+        (0, "RESERVED"),
+        (1, "A"),
+        (65535, "RESERVED"),
+    ]);
 
     #[test]
     fn duplicate_names_take_the_last_value_like_scapy() {
@@ -664,7 +667,9 @@ mod tests {
         assert_eq!(flags_to_string(0x12, f.flags), "SA");
         let ttl = FieldDesc::new("ttl", FieldKind::Int(8), "64", "t");
         assert_eq!(
-            value_to_int(&Value::Int(300), &ttl).unwrap_err().to_string(),
+            value_to_int(&Value::Int(300), &ttl)
+                .unwrap_err()
+                .to_string(),
             "ttl takes 0..=255, got 300"
         );
     }
