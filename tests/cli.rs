@@ -35,7 +35,7 @@ fn version_and_help() {
         ok(&["--version"]),
         format!("pktforge {}\n", env!("CARGO_PKG_VERSION"))
     );
-    for sub in ["craft", "decode", "ls", "completions"] {
+    for sub in ["craft", "decode", "ls", "completions", "man"] {
         let h = ok(&[sub, "--help"]);
         assert!(h.contains("Examples:"), "{sub} --help has no example:\n{h}");
     }
