@@ -44,7 +44,9 @@ pub enum Command {
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
-    #[command(after_help = "Examples:\n  pktforge man | man -l -\n  pktforge man > /usr/local/share/man/man1/pktforge.1")]
+    #[command(
+        after_help = "Examples:\n  pktforge man | man -l -\n  pktforge man > /usr/local/share/man/man1/pktforge.1"
+    )]
     Man,
 }
 
