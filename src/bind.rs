@@ -60,6 +60,9 @@ pub const ETH_QINQ: u64 = 0x88a8;
 /// IPv6 Ether type.
 pub const ETH_IPV6: u64 = 0x86dd;
 
+/// IPv4 address family of the BSD loopback header.
+pub const AF_INET: u64 = 2;
+
 /// The binding table. Rows are searched in order; the first match wins.
 pub static BINDINGS: &[Binding] = &[
     // Link layer.
@@ -74,6 +77,26 @@ pub static BINDINGS: &[Binding] = &[
     b(K::Dot1Q, "type", ETH_ARP, K::ARP),
     b(K::Dot1Q, "type", ETH_IPV4, K::IP),
     b(K::Dot1Q, "type", ETH_IPV6, K::IPv6),
+    // Linux cooked captures (SLL, SLL2): `proto` is an Ether type.
+    b(K::CookedLinux, "proto", ETH_VLAN, K::Dot1Q),
+    b(K::CookedLinux, "proto", ETH_QINQ, K::Dot1AD),
+    b(K::CookedLinux, "proto", ETH_ARP, K::ARP),
+    b(K::CookedLinux, "proto", ETH_IPV4, K::IP),
+    b(K::CookedLinux, "proto", ETH_IPV6, K::IPv6),
+    b(K::CookedLinuxV2, "proto", ETH_VLAN, K::Dot1Q),
+    b(K::CookedLinuxV2, "proto", ETH_QINQ, K::Dot1AD),
+    b(K::CookedLinuxV2, "proto", ETH_ARP, K::ARP),
+    b(K::CookedLinuxV2, "proto", ETH_IPV4, K::IP),
+    b(K::CookedLinuxV2, "proto", ETH_IPV6, K::IPv6),
+    // BSD loopback: `type` is an address family (IPv6 is 24, 28 or 30 depending on the OS).
+    b(K::Loopback, "type", AF_INET, K::IP),
+    b(K::Loopback, "type", 24, K::IPv6),
+    dissect_only(K::Loopback, "type", 28, K::IPv6),
+    dissect_only(K::Loopback, "type", 30, K::IPv6),
+    b(K::LoopbackOpenBSD, "type", AF_INET, K::IP),
+    b(K::LoopbackOpenBSD, "type", 24, K::IPv6),
+    dissect_only(K::LoopbackOpenBSD, "type", 28, K::IPv6),
+    dissect_only(K::LoopbackOpenBSD, "type", 30, K::IPv6),
     // IPv4.
     b(K::IP, "proto", 1, K::ICMP),
     b(K::IP, "proto", 4, K::IP),
@@ -223,5 +246,9 @@ mod tests {
         assert_eq!(value_for(K::TCP, "sport", K::DNS), Some(53));
         assert_eq!(value_for(K::TCP, "dport", K::DNS), None);
         assert_eq!(value_for(K::IP, "proto", K::Raw), None);
+        assert_eq!(value_for(K::CookedLinux, "proto", K::IPv6), Some(0x86dd));
+        assert_eq!(value_for(K::CookedLinuxV2, "proto", K::ARP), Some(0x0806));
+        assert_eq!(value_for(K::Loopback, "type", K::IPv6), Some(24));
+        assert_eq!(value_for(K::LoopbackOpenBSD, "type", K::IP), Some(2));
     }
 }

@@ -36,6 +36,7 @@ pub mod bind;
 pub mod capture;
 pub mod checksum;
 pub mod cli;
+pub mod dissect;
 pub mod dsl;
 pub mod error;
 pub mod layers;

@@ -26,16 +26,52 @@ pub enum LinkType {
     Ipv4,
     /// IPv6 (link type 229).
     Ipv6,
+    /// Linux cooked capture, `CookedLinux` (link type 113).
+    Sll,
+    /// Linux cooked capture v2, `CookedLinuxV2` (link type 276).
+    Sll2,
+    /// BSD loopback, family in host byte order, `Loopback` (link type 0).
+    Null,
+    /// OpenBSD loopback, family big endian, `LoopbackOpenBSD` (link type 108).
+    Loop,
     /// Starts at a given layer.
     Layer(LayerKind),
 }
 
 impl LinkType {
-    fn first_kind(self, data: &[u8]) -> LayerKind {
+    /// The link type of a pcap/pcapng link-type number: Ethernet (1), raw IP (101, 12),
+    /// IPv4 (228), IPv6 (229), SLL (113), SLL2 (276), NULL (0), LOOP (108). Any other
+    /// number gives raw bytes.
+    ///
+    /// ```
+    /// use pktforge::prelude::*;
+    /// assert_eq!(LinkType::from_pcap(113), LinkType::Sll);
+    /// assert_eq!(LinkType::from_pcap(147), LinkType::Layer(LayerKind::Raw));
+    /// ```
+    pub fn from_pcap(n: u32) -> LinkType {
+        match n {
+            1 => LinkType::Ether,
+            101 | 12 => LinkType::RawIp,
+            228 => LinkType::Ipv4,
+            229 => LinkType::Ipv6,
+            113 => LinkType::Sll,
+            276 => LinkType::Sll2,
+            0 => LinkType::Null,
+            108 => LinkType::Loop,
+            _ => LinkType::Layer(LayerKind::Raw),
+        }
+    }
+
+    /// The first layer of `data` captured with this link type.
+    pub fn first_kind(self, data: &[u8]) -> LayerKind {
         match self {
             LinkType::Ether => LayerKind::Ether,
             LinkType::Ipv4 => LayerKind::IP,
             LinkType::Ipv6 => LayerKind::IPv6,
+            LinkType::Sll => LayerKind::CookedLinux,
+            LinkType::Sll2 => LayerKind::CookedLinuxV2,
+            LinkType::Null => LayerKind::Loopback,
+            LinkType::Loop => LayerKind::LoopbackOpenBSD,
             LinkType::RawIp => match data.first().map(|b| b >> 4) {
                 Some(6) => LayerKind::IPv6,
                 Some(4) => LayerKind::IP,
@@ -445,7 +481,13 @@ impl Packet {
                 if error.is_none()
                     && matches!(
                         layer.kind(),
-                        LayerKind::Ether | LayerKind::Dot1Q | LayerKind::Dot1AD
+                        LayerKind::Ether
+                            | LayerKind::Dot1Q
+                            | LayerKind::Dot1AD
+                            | LayerKind::CookedLinux
+                            | LayerKind::CookedLinuxV2
+                            | LayerKind::Loopback
+                            | LayerKind::LoopbackOpenBSD
                     )
                 {
                     if let Some(k) = bind::next_for_dissect(&layer) {
@@ -500,6 +542,10 @@ impl Packet {
             Some(LayerKind::Ether) => LinkType::Ether,
             Some(LayerKind::IP) => LinkType::Ipv4,
             Some(LayerKind::IPv6) => LinkType::Ipv6,
+            Some(LayerKind::CookedLinux) => LinkType::Sll,
+            Some(LayerKind::CookedLinuxV2) => LinkType::Sll2,
+            Some(LayerKind::Loopback) => LinkType::Null,
+            Some(LayerKind::LoopbackOpenBSD) => LinkType::Loop,
             Some(k) => LinkType::Layer(k),
             None => LinkType::Ether,
         }

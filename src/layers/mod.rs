@@ -27,7 +27,9 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ip;
 pub mod ipv6;
+pub mod loopback;
 pub mod raw;
+pub mod sll;
 pub mod tcp;
 pub mod udp;
 
@@ -41,7 +43,9 @@ pub use ip::IP;
 pub use ipv6::{
     IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
 };
+pub use loopback::{Loopback, LoopbackOpenBSD};
 pub use raw::{Padding, Raw};
+pub use sll::{CookedLinux, CookedLinuxV2};
 pub use tcp::TCP;
 pub use udp::UDP;
 
@@ -387,6 +391,10 @@ layer_enum! {
         Ether => ether::Ether,
         Dot1Q => dot1q::Dot1Q,
         Dot1AD => dot1q::Dot1AD,
+        CookedLinux => sll::CookedLinux,
+        CookedLinuxV2 => sll::CookedLinuxV2,
+        Loopback => loopback::Loopback,
+        LoopbackOpenBSD => loopback::LoopbackOpenBSD,
         ARP => arp::ARP,
         IP => ip::IP,
         IPv6 => ipv6::IPv6,
@@ -522,6 +530,10 @@ pub fn dissect(kind: LayerKind, data: &[u8], cx: &DissectCx<'_>) -> Result<Disse
         K::Ether => ether::dissect(data),
         K::Dot1Q => dot1q::dissect(data),
         K::Dot1AD => dot1q::dissect_ad(data),
+        K::CookedLinux => sll::dissect(data),
+        K::CookedLinuxV2 => sll::dissect_v2(data),
+        K::Loopback => loopback::dissect(data),
+        K::LoopbackOpenBSD => loopback::dissect_openbsd(data),
         K::ARP => arp::dissect(data),
         K::IP => ip::dissect(data),
         K::IPerror => ip::dissect(data).map(|(l, n)| match l {

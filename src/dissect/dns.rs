@@ -1,0 +1,567 @@
+//! DNS on the fast path: the header and the first question are read from the message in
+//! place; answers are decoded lazily by [`DnsView::answers`]. Names are never copied: a
+//! [`DnsName`] is a position in the message, read label by label (following compression
+//! pointers, at most [`MAX_JUMPS`] of them and [`MAX_NAME_WIRE`] bytes) or written into a
+//! caller's buffer.
+//!
+//! When the layer is made, every record of every section is walked once without decoding
+//! it, with the same checks as the owned dissector (truncation, pointer loops, pointers past
+//! the end, reserved label types, names over 255 bytes, names inside MX/SOA/SRV/NS/CNAME/PTR
+//! data), so both paths give the DNS layer the same extent and the same verdict.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::views::{FieldSink, FieldValue};
+use super::{Malformed, MalformedReason};
+use crate::wire::{array_at, be16, be32, u8_at};
+
+/// Most compression pointers followed while reading one name.
+pub const MAX_JUMPS: usize = 64;
+/// Longest name on the wire (RFC 1035 2.3.4), length bytes and final zero included.
+pub const MAX_NAME_WIRE: usize = 255;
+/// Record types whose data is one domain name (NS, MD, MF, CNAME, PTR, DNAME).
+const NAME_TYPES: [u16; 6] = [2, 3, 4, 5, 12, 39];
+
+/// Why a name could not be walked.
+enum NameErr {
+    /// The bytes end inside the name; `needed` counts from the start of the layer.
+    Truncated(usize),
+    /// A structural error.
+    Bad(Malformed),
+}
+
+fn bad(offset: usize, field: &'static str, value: u64, reason: &'static str) -> NameErr {
+    NameErr::Bad(Malformed {
+        layer: "DNS",
+        offset,
+        reason: MalformedReason::BadValue {
+            field,
+            value,
+            reason,
+        },
+    })
+}
+
+fn structure(offset: usize, reason: &'static str) -> NameErr {
+    NameErr::Bad(Malformed {
+        layer: "DNS",
+        offset,
+        reason: MalformedReason::Structure(reason),
+    })
+}
+
+fn truncated(needed: usize, actual: usize) -> Malformed {
+    Malformed {
+        layer: "DNS",
+        offset: 0,
+        reason: MalformedReason::Truncated { needed, actual },
+    }
+}
+
+/// Walks the name at `start` of `msg` with the owned dissector's rules; returns the offset
+/// just after its bytes at `start`. Labels before the first pointer must end before `limit`.
+fn walk_name(msg: &[u8], start: usize, limit: usize, base: usize) -> Result<usize, NameErr> {
+    let mut pos = start;
+    let mut lim = limit.min(msg.len());
+    let mut end: Option<usize> = None;
+    let mut visited = [0usize; MAX_JUMPS];
+    let mut n_visited = 0usize;
+    let mut wire_len = 0usize;
+    loop {
+        let b = match msg.get(pos) {
+            Some(&b) if pos < lim => b,
+            _ => return Err(NameErr::Truncated(base + pos + 1)),
+        };
+        match b & 0xc0 {
+            0xc0 => {
+                let lo = match msg.get(pos + 1) {
+                    Some(&lo) if pos + 1 < lim => lo,
+                    _ => return Err(NameErr::Truncated(base + pos + 2)),
+                };
+                if end.is_none() {
+                    end = Some(pos + 2);
+                }
+                let target = (usize::from(b & 0x3f) << 8) | usize::from(lo);
+                if target >= msg.len() {
+                    return Err(bad(
+                        base + pos,
+                        "name pointer",
+                        target as u64,
+                        "compression pointer past the end of the message",
+                    ));
+                }
+                let seen = visited.get(..n_visited).unwrap_or(&[]);
+                if seen.contains(&target) || n_visited >= MAX_JUMPS {
+                    return Err(structure(base + pos, "compression pointer loop"));
+                }
+                if let Some(slot) = visited.get_mut(n_visited) {
+                    *slot = target;
+                }
+                n_visited += 1;
+                pos = target;
+                lim = msg.len();
+            }
+            0x40 | 0x80 => {
+                return Err(bad(
+                    base + pos,
+                    "label length",
+                    u64::from(b),
+                    "label over 63 bytes (reserved label type)",
+                ));
+            }
+            _ if b == 0 => {
+                pos += 1;
+                break;
+            }
+            _ => {
+                let n = usize::from(b);
+                if pos + 1 + n > lim || msg.len() < pos + 1 + n {
+                    return Err(NameErr::Truncated(base + pos + 1 + n));
+                }
+                wire_len += 1 + n;
+                if wire_len + 1 > MAX_NAME_WIRE {
+                    return Err(structure(base + start, "name longer than 255 bytes"));
+                }
+                pos += 1 + n;
+            }
+        }
+    }
+    Ok(end.unwrap_or(pos))
+}
+
+fn name_err(e: NameErr, total: usize) -> Malformed {
+    match e {
+        NameErr::Truncated(needed) => truncated(needed.max(total + 1), total),
+        NameErr::Bad(m) => m,
+    }
+}
+
+/// A name inside rdata: `Ok(Some(end))`, `Ok(None)` when cut (the owned model keeps the data
+/// raw), or the structural error.
+fn rdata_name(msg: &[u8], at: usize, end: usize, base: usize) -> Result<Option<usize>, Malformed> {
+    match walk_name(msg, at, end, base) {
+        Ok(e) => Ok(Some(e)),
+        Err(NameErr::Truncated(_)) => Ok(None),
+        Err(NameErr::Bad(m)) => Err(m),
+    }
+}
+
+/// Checks the names inside a record's data, as the owned dissector decodes them.
+fn check_rdata(t: u16, msg: &[u8], start: usize, end: usize, base: usize) -> Result<(), Malformed> {
+    match t {
+        15 if end >= start + 2 && be16(msg, start).is_some() => {
+            rdata_name(msg, start + 2, end, base)?;
+        }
+        6 => {
+            if let Some(e1) = rdata_name(msg, start, end, base)? {
+                rdata_name(msg, e1, end, base)?;
+            }
+        }
+        33 if end.saturating_sub(start) >= 7 => {
+            rdata_name(msg, start + 6, end, base)?;
+        }
+        t if NAME_TYPES.contains(&t) => {
+            rdata_name(msg, start, end, base)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Walks the header and every record of the message in `data` (after the TCP length prefix
+/// when `tcp`). Returns the view and the layer's length.
+pub(crate) fn dissect(data: &[u8], tcp: bool) -> Result<(DnsView<'_>, usize), Malformed> {
+    let base = if tcp {
+        let Some(l) = be16(data, 0) else {
+            return Err(truncated(2, data.len()));
+        };
+        if l < 14 {
+            return Err(Malformed {
+                layer: "DNS",
+                offset: 0,
+                reason: MalformedReason::BadValue {
+                    field: "length",
+                    value: u64::from(l),
+                    reason: "DNS over TCP length under 14",
+                },
+            });
+        }
+        if data.len() < 2 + usize::from(l) {
+            return Err(truncated(2 + usize::from(l), data.len()));
+        }
+        2
+    } else {
+        0
+    };
+    let msg = data.get(base..).unwrap_or(&[]);
+    if msg.len() < 12 {
+        return Err(truncated(base + 12, data.len()));
+    }
+    let total = base + msg.len();
+    let mut off = 12usize;
+    for _ in 0..be16(msg, 4).unwrap_or(0) {
+        let p = walk_name(msg, off, msg.len(), base).map_err(|e| name_err(e, total))?;
+        if msg.len() < p + 4 {
+            return Err(truncated(base + p + 4, total));
+        }
+        off = p + 4;
+    }
+    let an_off = off;
+    for sec in 0..3 {
+        for _ in 0..be16(msg, 6 + 2 * sec).unwrap_or(0) {
+            let p = walk_name(msg, off, msg.len(), base).map_err(|e| name_err(e, total))?;
+            let (Some(t), Some(rdlen)) = (be16(msg, p), be16(msg, p + 8)) else {
+                return Err(truncated(base + p + 10, total));
+            };
+            let start = p + 10;
+            let end = start + usize::from(rdlen);
+            if end > msg.len() {
+                return Err(truncated(base + end, total));
+            }
+            check_rdata(t, msg, start, end, base)?;
+            off = end;
+        }
+    }
+    let view = DnsView {
+        msg,
+        tcp_len: if tcp { be16(data, 0) } else { None },
+        an_off,
+    };
+    Ok((view, base + off))
+}
+
+/// A DNS message (the bytes after the TCP length prefix, when there is one).
+#[derive(Debug, Clone, Copy)]
+pub struct DnsView<'a> {
+    msg: &'a [u8],
+    tcp_len: Option<u16>,
+    an_off: usize,
+}
+
+impl<'a> DnsView<'a> {
+    /// The message bytes (header first).
+    pub fn message(&self) -> &'a [u8] {
+        self.msg
+    }
+    /// The length prefix of DNS over TCP.
+    pub fn tcp_length(&self) -> Option<u16> {
+        self.tcp_len
+    }
+    /// Identifier.
+    pub fn id(&self) -> u16 {
+        be16(self.msg, 0).unwrap_or(0)
+    }
+    fn b2(&self) -> u8 {
+        u8_at(self.msg, 2).unwrap_or(0)
+    }
+    fn b3(&self) -> u8 {
+        u8_at(self.msg, 3).unwrap_or(0)
+    }
+    /// Response flag.
+    pub fn qr(&self) -> u8 {
+        self.b2() >> 7
+    }
+    /// Opcode.
+    pub fn opcode(&self) -> u8 {
+        (self.b2() >> 3) & 0x0f
+    }
+    /// Response code.
+    pub fn rcode(&self) -> u8 {
+        self.b3() & 0x0f
+    }
+    /// Question count.
+    pub fn qdcount(&self) -> u16 {
+        be16(self.msg, 4).unwrap_or(0)
+    }
+    /// Answer count.
+    pub fn ancount(&self) -> u16 {
+        be16(self.msg, 6).unwrap_or(0)
+    }
+    /// Authority count.
+    pub fn nscount(&self) -> u16 {
+        be16(self.msg, 8).unwrap_or(0)
+    }
+    /// Additional count.
+    pub fn arcount(&self) -> u16 {
+        be16(self.msg, 10).unwrap_or(0)
+    }
+    /// The first question, if there is one.
+    pub fn question(&self) -> Option<DnsQuestion<'a>> {
+        if self.qdcount() == 0 {
+            return None;
+        }
+        let p = walk_name(self.msg, 12, self.msg.len(), 0).ok()?;
+        let c = be16(self.msg, p + 2)?;
+        Some(DnsQuestion {
+            name: DnsName {
+                msg: self.msg,
+                start: 12,
+            },
+            qtype: be16(self.msg, p)?,
+            unicastresponse: (c >> 15) as u8,
+            qclass: c & 0x7fff,
+        })
+    }
+    /// The answer records, decoded one by one as the iterator advances.
+    pub fn answers(&self) -> DnsRecords<'a> {
+        DnsRecords {
+            msg: self.msg,
+            off: self.an_off,
+            left: self.ancount(),
+        }
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        let int = |v: u64| FieldValue::Int(v);
+        let (b2, b3) = (u64::from(self.b2()), u64::from(self.b3()));
+        if let Some(l) = self.tcp_len {
+            f("length", int(u64::from(l)));
+        }
+        f("id", int(u64::from(self.id())));
+        f("qr", int(b2 >> 7));
+        f("opcode", int((b2 >> 3) & 0x0f));
+        f("aa", int((b2 >> 2) & 1));
+        f("tc", int((b2 >> 1) & 1));
+        f("rd", int(b2 & 1));
+        f("ra", int(b3 >> 7));
+        f("z", int((b3 >> 6) & 1));
+        f("ad", int((b3 >> 5) & 1));
+        f("cd", int((b3 >> 4) & 1));
+        f("rcode", int(b3 & 0x0f));
+        f("qdcount", int(u64::from(self.qdcount())));
+        f("ancount", int(u64::from(self.ancount())));
+        f("nscount", int(u64::from(self.nscount())));
+        f("arcount", int(u64::from(self.arcount())));
+    }
+}
+
+/// A domain name in a message: where it starts. Reading it follows compression pointers.
+#[derive(Debug, Clone, Copy)]
+pub struct DnsName<'a> {
+    msg: &'a [u8],
+    start: usize,
+}
+
+impl<'a> DnsName<'a> {
+    /// The labels, outermost first (`www`, `example`, `com`). Stops early (without an
+    /// error) on a name that breaks the limits; such names were rejected when the layer
+    /// was made, except inside record data kept raw.
+    pub fn labels(&self) -> Labels<'a> {
+        Labels {
+            msg: self.msg,
+            pos: self.start,
+            jumps: 0,
+            wire: 0,
+            done: false,
+        }
+    }
+
+    /// Writes the name as scapy shows it (`www.example.com.`, `.` for the root) into
+    /// `buf`; returns the length, or `None` if `buf` is too small (256 bytes always fit).
+    pub fn write_to(&self, buf: &mut [u8]) -> Option<usize> {
+        let mut n = 0usize;
+        for l in self.labels() {
+            buf.get_mut(n..n + l.len())?.copy_from_slice(l);
+            n += l.len();
+            *buf.get_mut(n)? = b'.';
+            n += 1;
+        }
+        if n == 0 {
+            *buf.get_mut(0)? = b'.';
+            n = 1;
+        }
+        Some(n)
+    }
+
+    /// True if the name equals `text` (`example.com` or `example.com.`, ASCII
+    /// case-insensitive).
+    pub fn eq_text(&self, text: &str) -> bool {
+        let t = text.strip_suffix('.').unwrap_or(text).as_bytes();
+        let mut rest = t;
+        let mut first = true;
+        for l in self.labels() {
+            if !first {
+                match rest.split_first() {
+                    Some((b'.', r)) => rest = r,
+                    _ => return false,
+                }
+            }
+            first = false;
+            match rest.get(..l.len()) {
+                Some(p) if p.eq_ignore_ascii_case(l) => rest = rest.get(l.len()..).unwrap_or(&[]),
+                _ => return false,
+            }
+        }
+        rest.is_empty()
+    }
+}
+
+/// Iterator over the labels of a [`DnsName`].
+#[derive(Debug, Clone)]
+pub struct Labels<'a> {
+    msg: &'a [u8],
+    pos: usize,
+    jumps: usize,
+    wire: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for Labels<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        while !self.done {
+            let Some(&b) = self.msg.get(self.pos) else {
+                self.done = true;
+                break;
+            };
+            match b & 0xc0 {
+                0xc0 => {
+                    let lo = u8_at(self.msg, self.pos + 1);
+                    self.jumps += 1;
+                    match lo {
+                        Some(lo) if self.jumps <= MAX_JUMPS => {
+                            self.pos = (usize::from(b & 0x3f) << 8) | usize::from(lo);
+                        }
+                        _ => self.done = true,
+                    }
+                }
+                0x00 if b != 0 => {
+                    let n = usize::from(b);
+                    self.wire += 1 + n;
+                    let l = self.msg.get(self.pos + 1..self.pos + 1 + n);
+                    match l {
+                        Some(l) if self.wire < MAX_NAME_WIRE => {
+                            self.pos += 1 + n;
+                            return Some(l);
+                        }
+                        _ => self.done = true,
+                    }
+                }
+                _ => self.done = true,
+            }
+        }
+        None
+    }
+}
+
+/// A question: name, type and class.
+#[derive(Debug, Clone, Copy)]
+pub struct DnsQuestion<'a> {
+    /// The queried name.
+    pub name: DnsName<'a>,
+    /// Query type.
+    pub qtype: u16,
+    /// mDNS unicast-response bit.
+    pub unicastresponse: u8,
+    /// Query class (15 bits).
+    pub qclass: u16,
+}
+
+/// Decoded record data for the types the fast path reads.
+#[derive(Debug, Clone, Copy)]
+pub enum RData<'a> {
+    /// An IPv4 address (A).
+    A(Ipv4Addr),
+    /// An IPv6 address (AAAA).
+    Aaaa(Ipv6Addr),
+    /// A name (CNAME, NS, PTR, DNAME...).
+    Name(DnsName<'a>),
+    /// Anything else, or data that does not fit its type: the raw bytes.
+    Other(&'a [u8]),
+}
+
+/// A resource record.
+#[derive(Debug, Clone, Copy)]
+pub struct DnsRecord<'a> {
+    /// Owner name.
+    pub name: DnsName<'a>,
+    /// Record type.
+    pub rtype: u16,
+    /// mDNS cache-flush bit.
+    pub cacheflush: u8,
+    /// Class (15 bits).
+    pub rclass: u16,
+    /// Time to live.
+    pub ttl: u32,
+    msg: &'a [u8],
+    start: usize,
+    end: usize,
+}
+
+impl<'a> DnsRecord<'a> {
+    /// The raw record data.
+    pub fn rdata_bytes(&self) -> &'a [u8] {
+        self.msg.get(self.start..self.end).unwrap_or(&[])
+    }
+    /// The data, decoded for A, AAAA and name types (the owned model's rules: data that does
+    /// not fill its length exactly is raw).
+    pub fn data(&self) -> RData<'a> {
+        let b = self.rdata_bytes();
+        match self.rtype {
+            1 => array_at::<4>(b, 0)
+                .filter(|_| b.len() == 4)
+                .map_or(RData::Other(b), |a| RData::A(Ipv4Addr::from(a))),
+            28 => array_at::<16>(b, 0)
+                .filter(|_| b.len() == 16)
+                .map_or(RData::Other(b), |a| RData::Aaaa(Ipv6Addr::from(a))),
+            t if NAME_TYPES.contains(&t) => match walk_name(self.msg, self.start, self.end, 0) {
+                Ok(e) if e == self.end => RData::Name(DnsName {
+                    msg: self.msg,
+                    start: self.start,
+                }),
+                _ => RData::Other(b),
+            },
+            _ => RData::Other(b),
+        }
+    }
+}
+
+/// Lazy iterator over the records of a section.
+#[derive(Debug, Clone)]
+pub struct DnsRecords<'a> {
+    msg: &'a [u8],
+    off: usize,
+    left: u16,
+}
+
+impl<'a> Iterator for DnsRecords<'a> {
+    type Item = DnsRecord<'a>;
+    fn next(&mut self) -> Option<DnsRecord<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let start_name = self.off;
+        let p = walk_name(self.msg, start_name, self.msg.len(), 0).ok();
+        let r = p.and_then(|p| {
+            let t = be16(self.msg, p)?;
+            let c = be16(self.msg, p + 2)?;
+            let ttl = be32(self.msg, p + 4)?;
+            let rdlen = usize::from(be16(self.msg, p + 8)?);
+            let start = p + 10;
+            let end = start + rdlen;
+            (end <= self.msg.len()).then_some(DnsRecord {
+                name: DnsName {
+                    msg: self.msg,
+                    start: start_name,
+                },
+                rtype: t,
+                cacheflush: (c >> 15) as u8,
+                rclass: c & 0x7fff,
+                ttl,
+                msg: self.msg,
+                start,
+                end,
+            })
+        });
+        match r {
+            Some(r) => {
+                self.off = r.end;
+                Some(r)
+            }
+            None => {
+                self.left = 0;
+                None
+            }
+        }
+    }
+}

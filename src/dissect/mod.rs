@@ -1,0 +1,971 @@
+//! The fast dissector: zero-copy, allocation-free per packet.
+//!
+//! [`dissect`] decodes a packet into a caller-owned [`Dissection`]: a fixed array of layer
+//! records, each a [`LayerKind`] (the owned model's kinds, so names match), the layer's
+//! byte offset, and a borrowed [`View`] whose accessors read fields from the packet bytes
+//! on demand. The `Dissection` is reused from packet to packet; nothing is allocated once
+//! it exists (gopacket's `DecodingLayerParser` with smoltcp-style views).
+//!
+//! It makes the same decisions as [`Packet::parse`](crate::Packet::parse): which layer
+//! follows comes from the [binding table](crate::bind) (read once into a per-kind index),
+//! lengths split payload from padding, a layer that fails to decode becomes `Raw` and the
+//! [`Malformed`] mark says which layer, where and why, with every layer below kept. IPv4
+//! fragments other than the first are not decoded above IP ([`Ipv4View::is_fragment`]
+//! flags every fragment); ICMP and ICMPv6 errors decode the quoted datagram as
+//! `IPerror`/`IPerror6`, `TCPerror`/`UDPerror`/`ICMPerror`. DNS decodes its header and
+//! first question; answers are read on demand ([`DnsView::answers`]).
+//!
+//! ```
+//! use pktforge::dissect::{Dissection, View, dissect};
+//! use pktforge::prelude::*;
+//!
+//! let bytes = (Ether::new().src("02:00:00:00:00:01").dst("02:00:00:00:00:02")
+//!     / IP::new().src("192.0.2.1").dst("192.0.2.2").ttl(7)
+//!     / UDP::new().sport(5000).dport(53)
+//!     / DNS::new().qd(DNSQR::new().qname("example.com")))
+//!     .build()
+//!     .unwrap();
+//! let mut d = Dissection::new();
+//! dissect(LinkType::Ether, &bytes, &mut d);
+//! let kinds: Vec<_> = d.layers().iter().map(|l| l.kind.name()).collect();
+//! assert_eq!(kinds, ["Ether", "IP", "UDP", "DNS"]);
+//! let View::Ipv4(ip) = d.layers()[1].view else { panic!() };
+//! assert_eq!(ip.ttl(), 7);
+//! let dns = d.dns().unwrap();
+//! let mut name = [0u8; 256];
+//! let n = dns.question().unwrap().name.write_to(&mut name).unwrap();
+//! assert_eq!(&name[..n], b"example.com.");
+//! assert!(d.error().is_none());
+//! ```
+//!
+//! Same no-panic contract as [`crate::layers`]: only `get()`, checked readers and bounded
+//! loops on untrusted bytes.
+
+pub mod dns;
+pub mod views;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+pub use dns::{DnsName, DnsQuestion, DnsRecord, DnsRecords, DnsView, RData};
+pub use views::*;
+
+use crate::bind::{self, BINDINGS};
+use crate::error::ParseError;
+use crate::layers::LayerKind;
+use crate::layers::icmp;
+use crate::layers::loopback::null_family;
+use crate::packet::LinkType;
+use crate::wire::{array_at, u8_at};
+
+/// Most layers decoded from one packet (the owned model's limit too).
+pub const MAX_LAYERS: usize = 64;
+
+/// Room for the layers, the `Raw` rest and one `Padding` per length-framed layer.
+const CAPACITY: usize = 2 * MAX_LAYERS + 1;
+
+/// What was wrong with a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MalformedReason {
+    /// The layer needs more bytes than there are.
+    Truncated {
+        /// Bytes the layer needs (from its start).
+        needed: usize,
+        /// Bytes there were.
+        actual: usize,
+    },
+    /// A field holds a value that makes the layer impossible to decode.
+    BadValue {
+        /// The field.
+        field: &'static str,
+        /// Its value.
+        value: u64,
+        /// Why it is wrong.
+        reason: &'static str,
+    },
+    /// A structural problem (DNS pointer loop, over-long name...).
+    Structure(&'static str),
+}
+
+/// The mark of a malformed or truncated layer: the first problem found in the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed {
+    /// The layer's name (the owned model's).
+    pub layer: &'static str,
+    /// Offset of the layer in the packet.
+    pub offset: usize,
+    /// What was wrong.
+    pub reason: MalformedReason,
+}
+
+impl Malformed {
+    fn new_truncated(layer: &'static str, needed: usize, actual: usize) -> Malformed {
+        Malformed {
+            layer,
+            offset: 0,
+            reason: MalformedReason::Truncated { needed, actual },
+        }
+    }
+
+    fn shifted(mut self, by: usize) -> Malformed {
+        self.offset += by;
+        self
+    }
+
+    /// True for a lack of bytes.
+    pub fn is_truncated(&self) -> bool {
+        matches!(self.reason, MalformedReason::Truncated { .. })
+    }
+
+    /// True when the owned model's error says the same thing: same kind, layer and offset,
+    /// same lengths or field and value (structural messages are not compared word for word).
+    pub fn same_as(&self, e: &ParseError) -> bool {
+        if self.layer != e.layer() || self.offset != e.offset() {
+            return false;
+        }
+        match (self.reason, e) {
+            (
+                MalformedReason::Truncated { needed, actual },
+                ParseError::Truncated {
+                    needed: n,
+                    actual: a,
+                    ..
+                },
+            ) => needed == *n && actual == *a,
+            (
+                MalformedReason::BadValue { field, value, .. },
+                ParseError::BadValue {
+                    field: f, value: v, ..
+                },
+            ) => field == *f && value == *v,
+            (MalformedReason::Structure(_), ParseError::Malformed { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (l, o) = (self.layer, self.offset);
+        match self.reason {
+            MalformedReason::Truncated { needed, actual } => write!(
+                f,
+                "{l} at offset {o} truncated: needs {needed} bytes, has {actual}"
+            ),
+            MalformedReason::BadValue {
+                field,
+                value,
+                reason,
+            } => write!(f, "{l} at offset {o}: bad {field} {value}: {reason}"),
+            MalformedReason::Structure(r) => write!(f, "{l} at offset {o} malformed: {r}"),
+        }
+    }
+}
+
+impl std::error::Error for Malformed {}
+
+/// One decoded layer.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerRec<'a> {
+    /// Its kind, as in the owned model (`IPerror` for a quoted IP header...).
+    pub kind: LayerKind,
+    /// Offset of the layer in the packet.
+    pub offset: usize,
+    /// The header, readable field by field.
+    pub view: View<'a>,
+}
+
+const EMPTY: LayerRec<'static> = LayerRec {
+    kind: LayerKind::Raw,
+    offset: 0,
+    view: View::Raw(&[]),
+};
+
+/// The result of [`dissect`]: the layers, outermost first, then `Padding`, and the first
+/// problem found. Reuse one across packets.
+#[derive(Debug, Clone)]
+pub struct Dissection<'a> {
+    layers: [LayerRec<'a>; CAPACITY],
+    n: usize,
+    error: Option<Malformed>,
+    /// Byte ranges past a length field, turned into `Padding` at the end.
+    pads: [(usize, usize); MAX_LAYERS],
+}
+
+impl Default for Dissection<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'a> Dissection<'a> {
+    /// An empty dissection.
+    pub fn new() -> Self {
+        Dissection {
+            layers: [EMPTY; CAPACITY],
+            n: 0,
+            error: None,
+            pads: [(0, 0); MAX_LAYERS],
+        }
+    }
+
+    /// The decoded layers, outermost first (`Padding` layers last, as in the owned model).
+    pub fn layers(&self) -> &[LayerRec<'a>] {
+        self.layers.get(..self.n).unwrap_or(&[])
+    }
+
+    /// The first problem found, if any: the layer that failed became `Raw`, or a length
+    /// field promised more bytes than there are.
+    pub fn error(&self) -> Option<&Malformed> {
+        self.error.as_ref()
+    }
+
+    /// True when a layer or a length needed more bytes than the packet has.
+    pub fn is_truncated(&self) -> bool {
+        self.error.is_some_and(|e| e.is_truncated())
+    }
+
+    /// The first layer of `kind`.
+    pub fn find(&self, kind: LayerKind) -> Option<&LayerRec<'a>> {
+        self.layers().iter().find(|l| l.kind == kind)
+    }
+
+    /// The first (outer) IPv4 header.
+    pub fn ipv4(&self) -> Option<Ipv4View<'a>> {
+        self.layers().iter().find_map(|l| match (l.kind, l.view) {
+            (LayerKind::IP, View::Ipv4(v)) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// The first (outer) IPv6 header.
+    pub fn ipv6(&self) -> Option<Ipv6View<'a>> {
+        self.layers().iter().find_map(|l| match (l.kind, l.view) {
+            (LayerKind::IPv6, View::Ipv6(v)) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// The first TCP header (not quoted).
+    pub fn tcp(&self) -> Option<TcpView<'a>> {
+        self.layers().iter().find_map(|l| match (l.kind, l.view) {
+            (LayerKind::TCP, View::Tcp(v)) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// The first UDP header (not quoted).
+    pub fn udp(&self) -> Option<UdpView<'a>> {
+        self.layers().iter().find_map(|l| match (l.kind, l.view) {
+            (LayerKind::UDP, View::Udp(v)) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// The DNS message.
+    pub fn dns(&self) -> Option<DnsView<'a>> {
+        self.layers().iter().find_map(|l| match l.view {
+            View::Dns(v) => Some(v),
+            _ => None,
+        })
+    }
+
+    fn push(&mut self, kind: LayerKind, offset: usize, view: View<'a>) {
+        if let Some(slot) = self.layers.get_mut(self.n) {
+            *slot = LayerRec { kind, offset, view };
+            self.n += 1;
+        }
+    }
+
+    fn mark(&mut self, e: Malformed) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The binding table, indexed once
+// ---------------------------------------------------------------------------------------
+
+/// A field the binding table reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BindField {
+    Type,
+    Proto,
+    Nh,
+    Sport,
+    Dport,
+}
+
+/// One row of the index: `field == value` gives `upper`.
+type Row = (BindField, u64, LayerKind);
+
+fn bind_field(name: &str) -> Option<BindField> {
+    Some(match name {
+        "type" => BindField::Type,
+        "proto" => BindField::Proto,
+        "nh" => BindField::Nh,
+        "sport" => BindField::Sport,
+        "dport" => BindField::Dport,
+        _ => return None,
+    })
+}
+
+/// The binding rows that apply to each lower kind (as `bind::next_for_dissect` matches
+/// them), in table order.
+fn bind_index() -> &'static [Vec<Row>] {
+    static INDEX: OnceLock<Vec<Vec<Row>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        use LayerKind as K;
+        let ipv6_family = |k: LayerKind| {
+            matches!(
+                k,
+                K::IPv6
+                    | K::IPv6ExtHdrHopByHop
+                    | K::IPv6ExtHdrRouting
+                    | K::IPv6ExtHdrFragment
+                    | K::IPv6ExtHdrDestOpt
+            )
+        };
+        LayerKind::ALL
+            .iter()
+            .map(|&lower| {
+                BINDINGS
+                    .iter()
+                    .filter(|r| {
+                        r.lower == lower
+                            || (r.lower == K::IPv6 && ipv6_family(lower))
+                            || (r.lower == K::Dot1Q && lower == K::Dot1AD)
+                    })
+                    .filter_map(|r| Some((bind_field(r.field)?, r.value, r.upper)))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+impl View<'_> {
+    /// The value of a field the binding table reads.
+    fn bind_value(&self, f: BindField) -> Option<u64> {
+        use BindField as F;
+        let v = match (self, f) {
+            (View::Ether(v), F::Type) => v.ether_type().into(),
+            (View::Vlan(v), F::Type) => v.ether_type().into(),
+            (View::Sll(v), F::Proto) => v.proto().into(),
+            (View::Sll2(v), F::Proto) => v.proto().into(),
+            (View::Loopback(v), F::Type) => v.family().into(),
+            (View::Ipv4(v), F::Proto) => v.proto().into(),
+            (View::Ipv6(v), F::Nh) => v.nh().into(),
+            (View::Ipv6Ext(v), F::Nh) => v.nh().into(),
+            (View::Tcp(v), F::Sport) => v.sport().into(),
+            (View::Tcp(v), F::Dport) => v.dport().into(),
+            (View::Udp(v), F::Sport) => v.sport().into(),
+            (View::Udp(v), F::Dport) => v.dport().into(),
+            _ => return None,
+        };
+        Some(v)
+    }
+}
+
+/// The layer the binding table puts after `kind` with these field values (quoted kinds
+/// give quoted kinds), as `bind::next_for_dissect`.
+fn bound_next(kind: LayerKind, view: &View<'_>) -> Option<LayerKind> {
+    let base = bind::base_kind(kind);
+    let rows = bind_index().get(base as usize)?;
+    let up = rows
+        .iter()
+        .find(|(f, v, _)| view.bind_value(*f) == Some(*v))
+        .map(|r| r.2)?;
+    Some(if base != kind {
+        bind::error_kind(up)
+    } else {
+        up
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// One layer
+// ---------------------------------------------------------------------------------------
+
+/// What a layer's decoder sees besides its bytes.
+#[derive(Clone, Copy)]
+struct Cx {
+    /// The kind of the layer below.
+    prev: Option<LayerKind>,
+    /// Whether an `IPerror6` is below (extension headers then quote TCP/UDP).
+    in_quoted6: bool,
+}
+
+type One<'a> = Result<(LayerKind, View<'a>, usize), Malformed>;
+
+fn head<'a>(data: &'a [u8], n: usize, layer: &'static str) -> Result<&'a [u8], Malformed> {
+    data.get(..n)
+        .ok_or_else(|| Malformed::new_truncated(layer, n, data.len()))
+}
+
+/// scapy's `icmp6typesminhdrlen` for the ICMPv6 types with a class.
+fn icmp6_min_len(t: u8) -> Option<usize> {
+    Some(match t {
+        1..=4 | 128 | 129 | 133 => 8,
+        134 => 16,
+        135 | 136 => 24,
+        137 => 40,
+        _ => return None,
+    })
+}
+
+fn ndopt_kind(t: u8) -> LayerKind {
+    match t {
+        1 => LayerKind::ICMPv6NDOptSrcLLAddr,
+        2 => LayerKind::ICMPv6NDOptDstLLAddr,
+        3 => LayerKind::ICMPv6NDOptPrefixInfo,
+        4 => LayerKind::ICMPv6NDOptRedirectedHdr,
+        5 => LayerKind::ICMPv6NDOptMTU,
+        _ => LayerKind::ICMPv6NDOptUnknown,
+    }
+}
+
+fn dissect_ipv4(data: &[u8]) -> Result<(&[u8], usize), Malformed> {
+    let b0 = u8_at(data, 0).unwrap_or(0);
+    if data.len() < 20 {
+        return Err(Malformed::new_truncated("IP", 20, data.len()));
+    }
+    let ihl = b0 & 0x0f;
+    if ihl < 5 {
+        return Err(Malformed {
+            layer: "IP",
+            offset: 0,
+            reason: MalformedReason::BadValue {
+                field: "ihl",
+                value: u64::from(ihl),
+                reason: "header length under 5 words",
+            },
+        });
+    }
+    let hlen = usize::from(ihl) * 4;
+    Ok((head(data, hlen, "IP")?, hlen))
+}
+
+fn bad_dataofs(d: u8) -> Malformed {
+    Malformed {
+        layer: "TCP",
+        offset: 0,
+        reason: MalformedReason::BadValue {
+            field: "dataofs",
+            value: u64::from(d),
+            reason: "data offset under 5 words",
+        },
+    }
+}
+
+fn dissect_icmpv6(data: &[u8]) -> One<'_> {
+    use LayerKind as K;
+    if data.len() < 4 {
+        return Err(Malformed::new_truncated("ICMPv6", 4, data.len()));
+    }
+    let t = u8_at(data, 0).unwrap_or(0);
+    let Some(min) = icmp6_min_len(t).filter(|&m| data.len() >= m) else {
+        return Ok((
+            K::ICMPv6Unknown,
+            View::Icmpv6(Icmpv6View {
+                kind: K::ICMPv6Unknown,
+                b: data,
+            }),
+            data.len(),
+        ));
+    };
+    let (kind, n) = match t {
+        1 => (K::ICMPv6DestUnreach, 8),
+        2 => (K::ICMPv6PacketTooBig, 8),
+        3 => (K::ICMPv6TimeExceeded, 8),
+        4 => (K::ICMPv6ParamProblem, 8),
+        128 => (K::ICMPv6EchoRequest, data.len()),
+        129 => (K::ICMPv6EchoReply, data.len()),
+        133 => (K::ICMPv6ND_RS, 8),
+        134 => (K::ICMPv6ND_RA, 16),
+        135 => (K::ICMPv6ND_NS, 24),
+        136 => (K::ICMPv6ND_NA, 24),
+        _ => (K::ICMPv6ND_Redirect, min),
+    };
+    let b = data.get(..n).unwrap_or(data);
+    Ok((kind, View::Icmpv6(Icmpv6View { kind, b }), n))
+}
+
+fn dissect_ndopt(data: &[u8]) -> One<'_> {
+    use LayerKind as K;
+    let kind = ndopt_kind(u8_at(data, 0).unwrap_or(0));
+    let name = kind.name();
+    let Some(len) = u8_at(data, 1) else {
+        return Err(Malformed::new_truncated(name, 2, data.len()));
+    };
+    let need = match kind {
+        K::ICMPv6NDOptSrcLLAddr | K::ICMPv6NDOptDstLLAddr | K::ICMPv6NDOptMTU => 8,
+        K::ICMPv6NDOptPrefixInfo => 32,
+        K::ICMPv6NDOptRedirectedHdr => {
+            if len == 0 {
+                return Err(Malformed {
+                    layer: name,
+                    offset: 0,
+                    reason: MalformedReason::BadValue {
+                        field: "len",
+                        value: 0,
+                        reason: "option length 0",
+                    },
+                });
+            }
+            8 * usize::from(len)
+        }
+        _ => 8 * usize::from(len.max(1)),
+    };
+    let b = head(data, need, name)?;
+    Ok((kind, View::NdOpt(NdOptView { kind, b }), need))
+}
+
+fn dissect_ext(kind: LayerKind, data: &[u8]) -> One<'_> {
+    use LayerKind as K;
+    let name = kind.name();
+    let ext = |b| View::Ipv6Ext(Ipv6ExtView { kind, b });
+    match kind {
+        K::IPv6ExtHdrHopByHop | K::IPv6ExtHdrDestOpt => {
+            let Some(len) = u8_at(data, 1) else {
+                return Err(Malformed::new_truncated(name, 2, data.len()));
+            };
+            let hlen = 8 * (usize::from(len) + 1);
+            Ok((kind, ext(head(data, hlen, name)?), hlen))
+        }
+        K::IPv6ExtHdrRouting => {
+            let h = head(data, 8, name)?;
+            let len = u8_at(h, 1).unwrap_or(0);
+            let declared = 8 + 8 * usize::from(len);
+            if data.len() < declared {
+                return Err(Malformed::new_truncated(name, declared, data.len()));
+            }
+            let hlen = 8 + 16 * (usize::from(len) / 2);
+            Ok((kind, ext(head(data, hlen, name)?), hlen))
+        }
+        _ => Ok((kind, ext(head(data, 8, name)?), 8)),
+    }
+}
+
+/// Decodes one layer of `kind` at the start of `data`: its actual kind (ICMPv6 and ND
+/// option classes are chosen from the type byte), its view and its header length.
+fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
+    use LayerKind as K;
+    match kind {
+        K::Ether => Ok((kind, View::Ether(EtherView(head(data, 14, "Ether")?)), 14)),
+        K::Dot1Q | K::Dot1AD => Ok((kind, View::Vlan(VlanView(head(data, 4, kind.name())?)), 4)),
+        K::CookedLinux => Ok((kind, View::Sll(SllView(head(data, 16, "CookedLinux")?)), 16)),
+        K::CookedLinuxV2 => Ok((
+            kind,
+            View::Sll2(Sll2View(head(data, 20, "CookedLinuxV2")?)),
+            20,
+        )),
+        K::Loopback | K::LoopbackOpenBSD => {
+            let h = array_at::<4>(data, 0)
+                .ok_or_else(|| Malformed::new_truncated(kind.name(), 4, data.len()))?;
+            let family = if kind == K::Loopback {
+                null_family(h)
+            } else {
+                u32::from_be_bytes(h)
+            };
+            Ok((kind, View::Loopback(LoopbackView { family }), 4))
+        }
+        K::ARP => {
+            let (Some(hl), Some(pl)) = (u8_at(data, 4), u8_at(data, 5)) else {
+                return Err(Malformed::new_truncated("ARP", 8, data.len()));
+            };
+            if data.len() < 8 {
+                return Err(Malformed::new_truncated("ARP", 8, data.len()));
+            }
+            let total = 8 + 2 * usize::from(hl) + 2 * usize::from(pl);
+            Ok((kind, View::Arp(ArpView(head(data, total, "ARP")?)), total))
+        }
+        K::IP | K::IPerror => {
+            let (b, n) = dissect_ipv4(data)?;
+            Ok((kind, View::Ipv4(Ipv4View(b)), n))
+        }
+        K::IPv6 | K::IPerror6 => Ok((kind, View::Ipv6(Ipv6View(head(data, 40, "IPv6")?)), 40)),
+        K::IPv6ExtHdrHopByHop
+        | K::IPv6ExtHdrRouting
+        | K::IPv6ExtHdrFragment
+        | K::IPv6ExtHdrDestOpt => dissect_ext(kind, data),
+        K::ICMP | K::ICMPerror => {
+            let Some(t) = u8_at(data, 0) else {
+                return Err(Malformed::new_truncated("ICMP", 8, 0));
+            };
+            let n = icmp::header_len(t);
+            Ok((kind, View::Icmp(IcmpView(head(data, n, "ICMP")?)), n))
+        }
+        K::ICMPv6Unknown
+        | K::ICMPv6EchoRequest
+        | K::ICMPv6EchoReply
+        | K::ICMPv6DestUnreach
+        | K::ICMPv6PacketTooBig
+        | K::ICMPv6TimeExceeded
+        | K::ICMPv6ParamProblem
+        | K::ICMPv6ND_RS
+        | K::ICMPv6ND_RA
+        | K::ICMPv6ND_NS
+        | K::ICMPv6ND_NA
+        | K::ICMPv6ND_Redirect => dissect_icmpv6(data),
+        K::ICMPv6NDOptSrcLLAddr
+        | K::ICMPv6NDOptDstLLAddr
+        | K::ICMPv6NDOptPrefixInfo
+        | K::ICMPv6NDOptMTU
+        | K::ICMPv6NDOptRedirectedHdr
+        | K::ICMPv6NDOptUnknown => dissect_ndopt(data),
+        K::TCP => {
+            let h = head(data, 20, "TCP")?;
+            let d = u8_at(h, 12).unwrap_or(0) >> 4;
+            if d < 5 {
+                return Err(bad_dataofs(d));
+            }
+            let n = usize::from(d) * 4;
+            Ok((kind, View::Tcp(TcpView(head(data, n, "TCP")?)), n))
+        }
+        K::TCPerror => {
+            if data.len() == 8 {
+                return Ok((kind, View::Tcp(TcpView(data)), 8));
+            }
+            let needed = if data.len() < 8 { 8 } else { 20 };
+            let h = data
+                .get(..20)
+                .ok_or_else(|| Malformed::new_truncated("TCP", needed, data.len()))?;
+            let d = u8_at(h, 12).unwrap_or(0) >> 4;
+            if d < 5 {
+                return Err(bad_dataofs(d));
+            }
+            let n = (usize::from(d) * 4).min(data.len());
+            Ok((kind, View::Tcp(TcpView(data.get(..n).unwrap_or(h))), n))
+        }
+        K::UDP | K::UDPerror => Ok((kind, View::Udp(UdpView(head(data, 8, "UDP")?)), 8)),
+        K::DNS => {
+            let tcp = matches!(cx.prev, Some(K::TCP | K::TCPerror));
+            let (v, n) = dns::dissect(data, tcp)?;
+            Ok((kind, View::Dns(v), n))
+        }
+        K::DNSQR | K::DNSRR => Err(Malformed {
+            layer: kind.name(),
+            offset: 0,
+            reason: MalformedReason::Structure("DNS records are dissected inside a DNS message"),
+        }),
+        K::Raw => Ok((kind, View::Raw(data), data.len())),
+        K::Padding => Ok((kind, View::Padding(data), data.len())),
+    }
+}
+
+/// How many bytes after the header belong to the layer's payload, from its length field
+/// (the rest is padding); `None` means all of them.
+fn payload_len(view: &View<'_>, hlen: usize) -> Option<usize> {
+    match view {
+        View::Vlan(v) if v.ether_type() <= 1500 => Some(usize::from(v.ether_type())),
+        View::Arp(_) => Some(0),
+        View::Ipv4(v) => match v.total_len() {
+            0 => None,
+            l => Some(usize::from(l).saturating_sub(hlen)),
+        },
+        View::Ipv6(v) => match (v.plen(), v.nh()) {
+            (0, 0) => None,
+            (l, _) => Some(usize::from(l)),
+        },
+        View::Udp(v) => Some(usize::from(v.len()).saturating_sub(8)),
+        _ => None,
+    }
+}
+
+/// scapy's `_ICMPv6NDGuessPayload`: an ND option follows when two bytes remain.
+fn nd_next(payload: &[u8]) -> Option<LayerKind> {
+    if payload.len() > 1 {
+        payload.first().map(|&t| ndopt_kind(t))
+    } else {
+        None
+    }
+}
+
+/// The next layer when the layer itself decides (the owned `Proto::next_layer`).
+fn own_next(kind: LayerKind, view: &View<'_>, cx: Cx, payload: &[u8]) -> Option<LayerKind> {
+    use LayerKind as K;
+    let ext_next = |nh: u8| match nh {
+        6 if cx.in_quoted6 => Some(K::TCPerror),
+        17 if cx.in_quoted6 => Some(K::UDPerror),
+        _ => None,
+    };
+    match view {
+        View::Ipv4(v) if v.frag() != 0 => Some(K::Raw),
+        View::Icmp(v) if v.is_error() => Some(K::IPerror),
+        View::Icmpv6(_) => match kind {
+            K::ICMPv6DestUnreach
+            | K::ICMPv6PacketTooBig
+            | K::ICMPv6TimeExceeded
+            | K::ICMPv6ParamProblem => Some(K::IPerror6),
+            K::ICMPv6ND_RS
+            | K::ICMPv6ND_RA
+            | K::ICMPv6ND_NS
+            | K::ICMPv6ND_NA
+            | K::ICMPv6ND_Redirect => nd_next(payload),
+            _ => None,
+        },
+        View::NdOpt(_) => nd_next(payload),
+        View::Ipv6Ext(v) if kind == K::IPv6ExtHdrFragment && v.frag_offset() > 0 => Some(K::Raw),
+        View::Ipv6Ext(v) => ext_next(v.nh()),
+        _ => None,
+    }
+}
+
+fn is_link(kind: LayerKind) -> bool {
+    use LayerKind as K;
+    matches!(
+        kind,
+        K::Ether
+            | K::Dot1Q
+            | K::Dot1AD
+            | K::CookedLinux
+            | K::CookedLinuxV2
+            | K::Loopback
+            | K::LoopbackOpenBSD
+    )
+}
+
+/// Dissects `data` captured with link type `link` into `out` (cleared first). Never
+/// panics, never allocates; decides layer by layer as [`Packet::parse`](crate::Packet::parse).
+pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
+    out.n = 0;
+    out.error = None;
+    let mut n_pads = 0usize;
+    let mut off = 0usize;
+    let mut end = data.len();
+    let mut kind = link.first_kind(data);
+    let mut cx = Cx {
+        prev: None,
+        in_quoted6: false,
+    };
+    let mut n_layers = 0usize;
+    loop {
+        let chunk = data.get(off..end).unwrap_or(&[]);
+        if n_layers >= MAX_LAYERS {
+            if !chunk.is_empty() {
+                out.push(LayerKind::Raw, off, View::Raw(chunk));
+            }
+            break;
+        }
+        let (k, view, hlen) = match dissect_one(kind, chunk, cx) {
+            Ok((k, v, h)) => (k, v, h.min(chunk.len())),
+            Err(e) => {
+                out.mark(e.shifted(off));
+                if !chunk.is_empty() {
+                    out.push(LayerKind::Raw, off, View::Raw(chunk));
+                }
+                break;
+            }
+        };
+        let avail = chunk.len() - hlen;
+        if let Some(plen) = payload_len(&view, hlen) {
+            if plen > avail {
+                if bind::base_kind(k) == k {
+                    out.mark(Malformed {
+                        layer: k.name(),
+                        offset: off,
+                        reason: MalformedReason::Truncated {
+                            needed: hlen.saturating_add(plen),
+                            actual: chunk.len(),
+                        },
+                    });
+                }
+            } else if plen < avail {
+                if let Some(p) = out.pads.get_mut(n_pads) {
+                    *p = (off + hlen + plen, end);
+                    n_pads += 1;
+                }
+                end = off + hlen + plen;
+            }
+        }
+        let payload = data.get(off + hlen..end).unwrap_or(&[]);
+        let next = if payload.is_empty() {
+            if out.error.is_none() && is_link(k) {
+                if let Some(nk) = bound_next(k, &view) {
+                    if let Err(e) = dissect_one(nk, &[], cx) {
+                        out.mark(e.shifted(off + hlen));
+                    }
+                }
+            }
+            None
+        } else {
+            own_next(k, &view, cx, payload)
+                .or_else(|| bound_next(k, &view))
+                .or(Some(LayerKind::Raw))
+        };
+        let is_leaf = matches!(k, LayerKind::Raw | LayerKind::Padding);
+        out.push(k, off, view);
+        n_layers += 1;
+        cx.prev = Some(k);
+        cx.in_quoted6 |= k == LayerKind::IPerror6;
+        off += hlen;
+        match next {
+            Some(nk) if !is_leaf && (hlen > 0 || nk != kind) => kind = nk,
+            Some(_) if !is_leaf => {
+                if let Some(rest) = data.get(off..end).filter(|r| !r.is_empty()) {
+                    out.push(LayerKind::Raw, off, View::Raw(rest));
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    for i in (0..n_pads).rev() {
+        let Some(&(s, e)) = out.pads.get(i) else {
+            continue;
+        };
+        if let Some(p) = data.get(s..e).filter(|p| !p.is_empty()) {
+            out.push(LayerKind::Padding, s, View::Padding(p));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dissect;
+    use super::*;
+    use crate::packet::Packet;
+    use crate::prelude::*;
+
+    fn kinds(d: &Dissection<'_>) -> Vec<&'static str> {
+        d.layers().iter().map(|l| l.kind.name()).collect()
+    }
+
+    fn owned_kinds(p: &Packet) -> Vec<&'static str> {
+        p.layers().iter().map(|l| l.name()).collect()
+    }
+
+    #[test]
+    fn binding_index_follows_the_table() {
+        // Every row, alone, gives the same upper layer as the owned model's lookup.
+        for r in BINDINGS {
+            let Some(f) = bind_field(r.field) else {
+                continue;
+            };
+            let rows = &bind_index()[r.lower as usize];
+            let first = rows.iter().find(|(ff, v, _)| *ff == f && *v == r.value);
+            let owned = BINDINGS
+                .iter()
+                .find(|x| x.lower == r.lower && x.field == r.field && x.value == r.value);
+            assert_eq!(first.map(|x| x.2), owned.map(|x| x.upper), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn udp_dns_with_padding_and_answers() {
+        let p = Ether::new()
+            .src("02:00:00:00:00:01")
+            .dst("02:00:00:00:00:02")
+            / IP::new().src("192.0.2.1").dst("192.0.2.2")
+            / UDP::new().sport(53).dport(4000)
+            / DNS::new()
+                .qr(1)
+                .qd(DNSQR::new().qname("a.example"))
+                .an(vec![
+                    DNSRR::new()
+                        .rrname("a.example")
+                        .type_("CNAME")
+                        .rdata("b.example"),
+                    DNSRR::new().rrname("b.example").rdata("192.0.2.9"),
+                ])
+            / Padding::from_bytes(b"\0\0\0");
+        let b = p.compress_dns().build().unwrap();
+        let mut d = Dissection::new();
+        dissect(LinkType::Ether, &b, &mut d);
+        let q = Packet::parse(LinkType::Ether, &b);
+        assert_eq!(kinds(&d), owned_kinds(&q));
+        assert!(d.error().is_none());
+        let dns = d.dns().unwrap();
+        let mut ans = dns.answers();
+        let a = ans.next().unwrap();
+        assert!(a.name.eq_text("a.example"));
+        let RData::Name(n) = a.data() else { panic!() };
+        assert!(n.eq_text("b.example."));
+        let a = ans.next().unwrap();
+        assert!(matches!(a.data(), RData::A(x) if x == std::net::Ipv4Addr::new(192, 0, 2, 9)));
+        assert!(ans.next().is_none());
+    }
+
+    trait Compress {
+        fn compress_dns(self) -> Self;
+    }
+    impl Compress for Packet {
+        fn compress_dns(mut self) -> Packet {
+            for l in self.layers_mut() {
+                if let Layer::DNS(d) = l {
+                    *d = d.compress();
+                }
+            }
+            self
+        }
+    }
+
+    #[test]
+    fn truncation_keeps_lower_layers() {
+        let b = (IP::new().src("198.18.0.1").dst("198.18.0.2") / TCP::new().dport(443))
+            .build()
+            .unwrap();
+        for k in 0..b.len() {
+            let mut d = Dissection::new();
+            dissect(LinkType::Ipv4, &b[..k], &mut d);
+            let q = Packet::parse(LinkType::Ipv4, &b[..k]);
+            assert_eq!(kinds(&d), owned_kinds(&q), "prefix {k}");
+            match (d.error(), q.error()) {
+                (Some(a), Some(e)) => assert!(a.same_as(e), "prefix {k}: {a} vs {e}"),
+                (None, None) => {}
+                (a, e) => panic!("prefix {k}: {a:?} vs {e:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn fragments_and_icmp_errors() {
+        let frag = IP::new().src("198.18.0.1").frag(10).flags("MF") / UDP::new();
+        let b = frag.build().unwrap();
+        let mut d = Dissection::new();
+        dissect(LinkType::Ipv4, &b, &mut d);
+        assert_eq!(kinds(&d), ["IP", "Raw"]);
+        assert!(d.ipv4().unwrap().is_fragment());
+        let err = IP::new().src("198.18.0.1")
+            / ICMP::new().type_(3).code(3)
+            / IP::new().src("198.18.0.2").dst("198.18.0.9")
+            / UDP::new().sport(1234).dport(53);
+        let b = err.build().unwrap();
+        dissect(LinkType::Ipv4, &b, &mut d);
+        assert_eq!(kinds(&d), ["IP", "ICMP", "IPerror", "UDPerror"]);
+        assert_eq!(kinds(&d), owned_kinds(&Packet::parse(LinkType::Ipv4, &b)));
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut x: u32 = 0x1234_5678;
+        let mut buf = [0u8; 200];
+        for round in 0..3000 {
+            for b in buf.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                *b = x as u8;
+            }
+            let link = [
+                LinkType::Ether,
+                LinkType::Ipv4,
+                LinkType::Ipv6,
+                LinkType::Sll,
+            ][round % 4];
+            if round % 4 == 1 {
+                buf[0] = 0x45;
+            }
+            if round % 4 == 2 {
+                buf[0] = 0x60;
+            }
+            let n = (x as usize) % buf.len();
+            let mut d = Dissection::new();
+            dissect(link, &buf[..n], &mut d);
+            let q = Packet::parse(link, &buf[..n]);
+            assert_eq!(kinds(&d), owned_kinds(&q), "round {round}");
+        }
+    }
+}

@@ -1,0 +1,990 @@
+//! Zero-copy views over one header each: a borrowed slice, length-checked once when the view
+//! is made, and accessors that read their field from it on demand.
+//!
+//! Every view holds exactly its header's bytes (for `ICMPv6EchoRequest`, `ICMPv6Unknown`
+//! and DNS: the whole message), so accessors never read past the header. They still go
+//! through the bounds-checked readers of [`crate::wire`] and fall back to zero, so a view
+//! built by hand over short bytes cannot panic either.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::layers::LayerKind;
+use crate::layers::icmp;
+use crate::mac::MacAddr;
+use crate::wire::{array_at, be16, be32, u8_at};
+
+/// A field value as the fast path exposes it, borrowed where it is bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValue<'a> {
+    /// An integer field.
+    Int(u64),
+    /// A MAC address.
+    Mac(MacAddr),
+    /// An IPv4 address.
+    Ipv4(Ipv4Addr),
+    /// An IPv6 address.
+    Ipv6(Ipv6Addr),
+    /// Bytes (addresses of unusual lengths, payloads, option areas).
+    Bytes(&'a [u8]),
+}
+
+/// Receives `(owned field name, value)` pairs from `for_each_field`.
+pub type FieldSink<'s, 'a> = &'s mut dyn FnMut(&'static str, FieldValue<'a>);
+
+#[inline]
+fn r8(b: &[u8], off: usize) -> u8 {
+    u8_at(b, off).unwrap_or(0)
+}
+
+#[inline]
+fn r16(b: &[u8], off: usize) -> u16 {
+    be16(b, off).unwrap_or(0)
+}
+
+#[inline]
+fn r32(b: &[u8], off: usize) -> u32 {
+    be32(b, off).unwrap_or(0)
+}
+
+#[inline]
+fn mac(b: &[u8], off: usize) -> MacAddr {
+    MacAddr(array_at::<6>(b, off).unwrap_or([0; 6]))
+}
+
+#[inline]
+fn v4(b: &[u8], off: usize) -> Ipv4Addr {
+    Ipv4Addr::from(array_at::<4>(b, off).unwrap_or([0; 4]))
+}
+
+#[inline]
+fn v6(b: &[u8], off: usize) -> Ipv6Addr {
+    Ipv6Addr::from(array_at::<16>(b, off).unwrap_or([0; 16]))
+}
+
+fn int(v: impl Into<u64>) -> FieldValue<'static> {
+    FieldValue::Int(v.into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Link layer
+// ---------------------------------------------------------------------------------------
+
+/// Ethernet II header (14 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct EtherView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> EtherView<'a> {
+    /// Destination MAC.
+    pub fn dst(&self) -> MacAddr {
+        mac(self.0, 0)
+    }
+    /// Source MAC.
+    pub fn src(&self) -> MacAddr {
+        mac(self.0, 6)
+    }
+    /// Ether type of the payload.
+    pub fn ether_type(&self) -> u16 {
+        r16(self.0, 12)
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("dst", FieldValue::Mac(self.dst()));
+        f("src", FieldValue::Mac(self.src()));
+        f("type", int(self.ether_type()));
+    }
+}
+
+/// 802.1Q or 802.1ad tag (4 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct VlanView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> VlanView<'a> {
+    /// Priority code point (3 bits).
+    pub fn prio(&self) -> u8 {
+        r8(self.0, 0) >> 5
+    }
+    /// Drop eligible indicator.
+    pub fn dei(&self) -> u8 {
+        (r8(self.0, 0) >> 4) & 1
+    }
+    /// VLAN identifier (12 bits).
+    pub fn vlan(&self) -> u16 {
+        r16(self.0, 0) & 0x0fff
+    }
+    /// Ether type of the payload (an 802.3 length when 1500 or less).
+    pub fn ether_type(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("prio", int(self.prio()));
+        f("dei", int(self.dei()));
+        f("vlan", int(self.vlan()));
+        f("type", int(self.ether_type()));
+    }
+}
+
+/// Linux cooked capture header, SLL (16 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct SllView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> SllView<'a> {
+    /// Packet type (0 unicast to us, 4 sent by us...).
+    pub fn pkttype(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Link-layer address type (ARPHRD_*).
+    pub fn lladdrtype(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Link-layer address length.
+    pub fn lladdrlen(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// The 8 address bytes (the first `lladdrlen` are the address).
+    pub fn src(&self) -> &'a [u8] {
+        self.0.get(6..14).unwrap_or(&[])
+    }
+    /// Ether type of the payload.
+    pub fn proto(&self) -> u16 {
+        r16(self.0, 14)
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("pkttype", int(self.pkttype()));
+        f("lladdrtype", int(self.lladdrtype()));
+        f("lladdrlen", int(self.lladdrlen()));
+        f("src", FieldValue::Bytes(self.src()));
+        f("proto", int(self.proto()));
+    }
+}
+
+/// Linux cooked capture header v2, SLL2 (20 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Sll2View<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Sll2View<'a> {
+    /// Ether type of the payload.
+    pub fn proto(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Reserved.
+    pub fn reserved(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Interface index.
+    pub fn ifindex(&self) -> u32 {
+        r32(self.0, 4)
+    }
+    /// Link-layer address type (ARPHRD_*).
+    pub fn lladdrtype(&self) -> u16 {
+        r16(self.0, 8)
+    }
+    /// Packet type.
+    pub fn pkttype(&self) -> u8 {
+        r8(self.0, 10)
+    }
+    /// Link-layer address length.
+    pub fn lladdrlen(&self) -> u8 {
+        r8(self.0, 11)
+    }
+    /// The 8 address bytes.
+    pub fn src(&self) -> &'a [u8] {
+        self.0.get(12..20).unwrap_or(&[])
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("proto", int(self.proto()));
+        f("reserved", int(self.reserved()));
+        f("ifindex", int(self.ifindex()));
+        f("lladdrtype", int(self.lladdrtype()));
+        f("pkttype", int(self.pkttype()));
+        f("lladdrlen", int(self.lladdrlen()));
+        f("src", FieldValue::Bytes(self.src()));
+    }
+}
+
+/// BSD loopback header (4 bytes): the decoded address family.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopbackView {
+    pub(crate) family: u32,
+}
+
+impl LoopbackView {
+    /// Address family (2 IPv4; 24, 28, 30 IPv6).
+    pub fn family(&self) -> u32 {
+        self.family
+    }
+    fn for_each_field(&self, f: FieldSink<'_, '_>) {
+        f("type", int(self.family));
+    }
+}
+
+/// ARP message (8 bytes plus the addresses).
+#[derive(Debug, Clone, Copy)]
+pub struct ArpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> ArpView<'a> {
+    /// Hardware type.
+    pub fn hwtype(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Protocol type.
+    pub fn ptype(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Hardware address length.
+    pub fn hwlen(&self) -> u8 {
+        r8(self.0, 4)
+    }
+    /// Protocol address length.
+    pub fn plen(&self) -> u8 {
+        r8(self.0, 5)
+    }
+    /// Operation (1 request, 2 reply).
+    pub fn op(&self) -> u16 {
+        r16(self.0, 6)
+    }
+    fn addr(&self, off: usize, n: u8) -> &'a [u8] {
+        self.0.get(off..off + usize::from(n)).unwrap_or(&[])
+    }
+    /// Sender hardware address.
+    pub fn hwsrc(&self) -> &'a [u8] {
+        self.addr(8, self.hwlen())
+    }
+    /// Sender protocol address.
+    pub fn psrc(&self) -> &'a [u8] {
+        self.addr(8 + usize::from(self.hwlen()), self.plen())
+    }
+    /// Target hardware address.
+    pub fn hwdst(&self) -> &'a [u8] {
+        self.addr(
+            8 + usize::from(self.hwlen()) + usize::from(self.plen()),
+            self.hwlen(),
+        )
+    }
+    /// Target protocol address.
+    pub fn pdst(&self) -> &'a [u8] {
+        self.addr(
+            8 + 2 * usize::from(self.hwlen()) + usize::from(self.plen()),
+            self.plen(),
+        )
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("hwtype", int(self.hwtype()));
+        f("ptype", int(self.ptype()));
+        f("hwlen", int(self.hwlen()));
+        f("plen", int(self.plen()));
+        f("op", int(self.op()));
+        f("hwsrc", FieldValue::Bytes(self.hwsrc()));
+        f("psrc", FieldValue::Bytes(self.psrc()));
+        f("hwdst", FieldValue::Bytes(self.hwdst()));
+        f("pdst", FieldValue::Bytes(self.pdst()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// IP
+// ---------------------------------------------------------------------------------------
+
+/// IPv4 header with its options (`ihl * 4` bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Ipv4View<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Ipv4View<'a> {
+    /// Version (4 for a well-formed header; not checked, as in scapy).
+    pub fn version(&self) -> u8 {
+        r8(self.0, 0) >> 4
+    }
+    /// Header length in 32-bit words.
+    pub fn ihl(&self) -> u8 {
+        r8(self.0, 0) & 0x0f
+    }
+    /// Type of service.
+    pub fn tos(&self) -> u8 {
+        r8(self.0, 1)
+    }
+    /// Total length.
+    pub fn total_len(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Identification.
+    pub fn id(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// Flags (bit 0 MF, bit 1 DF, bit 2 evil), as scapy numbers them.
+    pub fn flags(&self) -> u8 {
+        (r16(self.0, 6) >> 13) as u8
+    }
+    /// Fragment offset in 8-byte units.
+    pub fn frag(&self) -> u16 {
+        r16(self.0, 6) & 0x1fff
+    }
+    /// More-fragments flag.
+    pub fn more_fragments(&self) -> bool {
+        self.flags() & 1 != 0
+    }
+    /// True for any fragment (MF set or a non-zero offset).
+    pub fn is_fragment(&self) -> bool {
+        self.more_fragments() || self.frag() != 0
+    }
+    /// Time to live.
+    pub fn ttl(&self) -> u8 {
+        r8(self.0, 8)
+    }
+    /// Protocol of the payload.
+    pub fn proto(&self) -> u8 {
+        r8(self.0, 9)
+    }
+    /// Header checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 10)
+    }
+    /// Source address.
+    pub fn src(&self) -> Ipv4Addr {
+        v4(self.0, 12)
+    }
+    /// Destination address.
+    pub fn dst(&self) -> Ipv4Addr {
+        v4(self.0, 16)
+    }
+    /// The option bytes (after the 20-byte fixed header).
+    pub fn options(&self) -> &'a [u8] {
+        self.0.get(20..).unwrap_or(&[])
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("version", int(self.version()));
+        f("ihl", int(self.ihl()));
+        f("tos", int(self.tos()));
+        f("len", int(self.total_len()));
+        f("id", int(self.id()));
+        f("flags", int(self.flags()));
+        f("frag", int(self.frag()));
+        f("ttl", int(self.ttl()));
+        f("proto", int(self.proto()));
+        f("chksum", int(self.chksum()));
+        f("src", FieldValue::Ipv4(self.src()));
+        f("dst", FieldValue::Ipv4(self.dst()));
+    }
+}
+
+/// IPv6 fixed header (40 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Ipv6View<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Ipv6View<'a> {
+    /// Version.
+    pub fn version(&self) -> u8 {
+        r8(self.0, 0) >> 4
+    }
+    /// Traffic class.
+    pub fn tc(&self) -> u8 {
+        ((r32(self.0, 0) >> 20) & 0xff) as u8
+    }
+    /// Flow label (20 bits).
+    pub fn fl(&self) -> u32 {
+        r32(self.0, 0) & 0x000f_ffff
+    }
+    /// Payload length.
+    pub fn plen(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// Next header.
+    pub fn nh(&self) -> u8 {
+        r8(self.0, 6)
+    }
+    /// Hop limit.
+    pub fn hlim(&self) -> u8 {
+        r8(self.0, 7)
+    }
+    /// Source address.
+    pub fn src(&self) -> Ipv6Addr {
+        v6(self.0, 8)
+    }
+    /// Destination address.
+    pub fn dst(&self) -> Ipv6Addr {
+        v6(self.0, 24)
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("version", int(self.version()));
+        f("tc", int(self.tc()));
+        f("fl", int(self.fl()));
+        f("plen", int(self.plen()));
+        f("nh", int(self.nh()));
+        f("hlim", int(self.hlim()));
+        f("src", FieldValue::Ipv6(self.src()));
+        f("dst", FieldValue::Ipv6(self.dst()));
+    }
+}
+
+/// An IPv6 extension header: Hop-by-Hop, Routing, Fragment or Destination Options
+/// (which one is the record's kind).
+#[derive(Debug, Clone, Copy)]
+pub struct Ipv6ExtView<'a> {
+    pub(crate) kind: LayerKind,
+    pub(crate) b: &'a [u8],
+}
+
+impl<'a> Ipv6ExtView<'a> {
+    /// Next header.
+    pub fn nh(&self) -> u8 {
+        r8(self.b, 0)
+    }
+    /// Header length byte (8-octet units after the first; reserved byte for Fragment).
+    pub fn len_byte(&self) -> u8 {
+        r8(self.b, 1)
+    }
+    /// Options area of Hop-by-Hop / Destination Options headers (TLVs with padding).
+    pub fn options(&self) -> &'a [u8] {
+        match self.kind {
+            LayerKind::IPv6ExtHdrHopByHop | LayerKind::IPv6ExtHdrDestOpt => {
+                self.b.get(2..).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+    /// Routing type (Routing header).
+    pub fn routing_type(&self) -> u8 {
+        r8(self.b, 2)
+    }
+    /// Segments left (Routing header).
+    pub fn segleft(&self) -> u8 {
+        r8(self.b, 3)
+    }
+    /// The addresses of a type 0 Routing header, whole ones only.
+    pub fn addresses(&self) -> impl Iterator<Item = Ipv6Addr> + 'a {
+        let b = if self.kind == LayerKind::IPv6ExtHdrRouting {
+            self.b.get(8..).unwrap_or(&[])
+        } else {
+            &[]
+        };
+        b.chunks_exact(16).map(|c| v6(c, 0))
+    }
+    /// Fragment offset in 8-octet units (Fragment header).
+    pub fn frag_offset(&self) -> u16 {
+        r16(self.b, 2) >> 3
+    }
+    /// More-fragments flag (Fragment header).
+    pub fn more_fragments(&self) -> bool {
+        r16(self.b, 2) & 1 != 0
+    }
+    /// Identification (Fragment header).
+    pub fn frag_id(&self) -> u32 {
+        r32(self.b, 4)
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("nh", int(self.nh()));
+        match self.kind {
+            LayerKind::IPv6ExtHdrFragment => {
+                let w = r16(self.b, 2);
+                f("res1", int(self.len_byte()));
+                f("offset", int(w >> 3));
+                f("res2", int((w >> 1) & 3));
+                f("m", int(w & 1));
+                f("id", int(self.frag_id()));
+            }
+            LayerKind::IPv6ExtHdrRouting => {
+                f("len", int(self.len_byte()));
+                f("type", int(self.routing_type()));
+                f("segleft", int(self.segleft()));
+                f("reserved", int(r32(self.b, 4)));
+            }
+            _ => f("len", int(self.len_byte())),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ICMP, ICMPv6, Neighbor Discovery options
+// ---------------------------------------------------------------------------------------
+
+/// ICMP header; its length and fields depend on the type (scapy's conditional fields).
+#[derive(Debug, Clone, Copy)]
+pub struct IcmpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> IcmpView<'a> {
+    /// Message type.
+    pub fn icmp_type(&self) -> u8 {
+        r8(self.0, 0)
+    }
+    /// Code.
+    pub fn code(&self) -> u8 {
+        r8(self.0, 1)
+    }
+    /// Checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// True for error types (3, 4, 5, 11, 12), which quote a datagram.
+    pub fn is_error(&self) -> bool {
+        icmp::ERROR_TYPES.contains(&self.icmp_type())
+    }
+    /// A type-dependent field by its scapy name (`id`, `seq`, `gw`, `nexthopmtu`, ...), as
+    /// an integer (addresses as their 32-bit value); `None` when this type has no such field.
+    pub fn field(&self, name: &str) -> Option<u32> {
+        let mut off = 4;
+        for (n, size) in icmp::layout(self.icmp_type()) {
+            if *n == name {
+                return Some(match size {
+                    1 => u32::from(r8(self.0, off)),
+                    2 => u32::from(r16(self.0, off)),
+                    _ => r32(self.0, off),
+                });
+            }
+            off += size;
+        }
+        None
+    }
+    /// Identifier (echo, timestamp, info, mask types).
+    pub fn id(&self) -> Option<u16> {
+        self.field("id").map(|v| v as u16)
+    }
+    /// Sequence number (echo, timestamp, info, mask types).
+    pub fn seq(&self) -> Option<u16> {
+        self.field("seq").map(|v| v as u16)
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("type", int(self.icmp_type()));
+        f("code", int(self.code()));
+        f("chksum", int(self.chksum()));
+        let mut off = 4;
+        for (n, size) in icmp::layout(self.icmp_type()) {
+            let v = match size {
+                1 => u32::from(r8(self.0, off)),
+                2 => u32::from(r16(self.0, off)),
+                _ => r32(self.0, off),
+            };
+            match *n {
+                "gw" | "addr_mask" => f(n, FieldValue::Ipv4(Ipv4Addr::from(v))),
+                _ => f(n, int(v)),
+            }
+            off += size;
+        }
+    }
+}
+
+/// An ICMPv6 message; its class (echo, error, ND message, unknown) is the record's kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Icmpv6View<'a> {
+    pub(crate) kind: LayerKind,
+    pub(crate) b: &'a [u8],
+}
+
+impl<'a> Icmpv6View<'a> {
+    /// Message type.
+    pub fn icmp_type(&self) -> u8 {
+        r8(self.b, 0)
+    }
+    /// Code.
+    pub fn code(&self) -> u8 {
+        r8(self.b, 1)
+    }
+    /// Checksum.
+    pub fn cksum(&self) -> u16 {
+        r16(self.b, 2)
+    }
+    /// The 32 bits after the checksum (id and seq, MTU, pointer, flags, reserved).
+    pub fn word(&self) -> u32 {
+        r32(self.b, 4)
+    }
+    /// Target address of ND NS, NA and Redirect.
+    pub fn target(&self) -> Option<Ipv6Addr> {
+        matches!(
+            self.kind,
+            LayerKind::ICMPv6ND_NS | LayerKind::ICMPv6ND_NA | LayerKind::ICMPv6ND_Redirect
+        )
+        .then(|| v6(self.b, 8))
+    }
+    /// Echo data, or the message body of an unknown type.
+    pub fn body(&self) -> &'a [u8] {
+        match self.kind {
+            LayerKind::ICMPv6EchoRequest | LayerKind::ICMPv6EchoReply => {
+                self.b.get(8..).unwrap_or(&[])
+            }
+            LayerKind::ICMPv6Unknown => self.b.get(4..).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        use LayerKind as K;
+        f("type", int(self.icmp_type()));
+        f("code", int(self.code()));
+        f("cksum", int(self.cksum()));
+        let w = self.word();
+        match self.kind {
+            K::ICMPv6EchoRequest | K::ICMPv6EchoReply => {
+                f("id", int(w >> 16));
+                f("seq", int(w & 0xffff));
+                f("data", FieldValue::Bytes(self.body()));
+            }
+            K::ICMPv6DestUnreach | K::ICMPv6TimeExceeded => {
+                f("length", int(w >> 24));
+                f("unused", int(w & 0x00ff_ffff));
+            }
+            K::ICMPv6PacketTooBig => f("mtu", int(w)),
+            K::ICMPv6ParamProblem => f("ptr", int(w)),
+            K::ICMPv6ND_RS => f("res", int(w)),
+            K::ICMPv6ND_RA => {
+                let fl = r8(self.b, 5);
+                f("chlim", int(r8(self.b, 4)));
+                f("M", int(fl >> 7));
+                f("O", int((fl >> 6) & 1));
+                f("H", int((fl >> 5) & 1));
+                f("prf", int((fl >> 3) & 3));
+                f("P", int((fl >> 2) & 1));
+                f("res", int(fl & 3));
+                f("routerlifetime", int(r16(self.b, 6)));
+                f("reachabletime", int(r32(self.b, 8)));
+                f("retranstimer", int(r32(self.b, 12)));
+            }
+            K::ICMPv6ND_NS => {
+                f("res", int(w));
+                f("tgt", FieldValue::Ipv6(v6(self.b, 8)));
+            }
+            K::ICMPv6ND_NA => {
+                f("R", int(w >> 31));
+                f("S", int((w >> 30) & 1));
+                f("O", int((w >> 29) & 1));
+                f("res", int(w & 0x1fff_ffff));
+                f("tgt", FieldValue::Ipv6(v6(self.b, 8)));
+            }
+            K::ICMPv6ND_Redirect => {
+                f("res", int(w));
+                f("tgt", FieldValue::Ipv6(v6(self.b, 8)));
+                f("dst", FieldValue::Ipv6(v6(self.b, 24)));
+            }
+            _ => f("msgbody", FieldValue::Bytes(self.body())),
+        }
+    }
+}
+
+/// A Neighbor Discovery option; its class is the record's kind.
+#[derive(Debug, Clone, Copy)]
+pub struct NdOptView<'a> {
+    pub(crate) kind: LayerKind,
+    pub(crate) b: &'a [u8],
+}
+
+impl<'a> NdOptView<'a> {
+    /// Option type.
+    pub fn opt_type(&self) -> u8 {
+        r8(self.b, 0)
+    }
+    /// Length in 8-octet units.
+    pub fn len(&self) -> u8 {
+        r8(self.b, 1)
+    }
+    /// True when the length byte is zero.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Link-layer address of a source/target link-layer address option.
+    pub fn lladdr(&self) -> Option<MacAddr> {
+        matches!(
+            self.kind,
+            LayerKind::ICMPv6NDOptSrcLLAddr | LayerKind::ICMPv6NDOptDstLLAddr
+        )
+        .then(|| mac(self.b, 2))
+    }
+    /// Option data after type and length (for a Redirected Header: after the 6 reserved
+    /// bytes, the quoted packet, not decoded here).
+    pub fn data(&self) -> &'a [u8] {
+        let from = if self.kind == LayerKind::ICMPv6NDOptRedirectedHdr {
+            8
+        } else {
+            2
+        };
+        self.b.get(from..).unwrap_or(&[])
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        use LayerKind as K;
+        f("type", int(self.opt_type()));
+        f("len", int(self.len()));
+        match self.kind {
+            K::ICMPv6NDOptSrcLLAddr | K::ICMPv6NDOptDstLLAddr => {
+                f("lladdr", FieldValue::Mac(mac(self.b, 2)));
+            }
+            K::ICMPv6NDOptMTU => {
+                f("res", int(r16(self.b, 2)));
+                f("mtu", int(r32(self.b, 4)));
+            }
+            K::ICMPv6NDOptPrefixInfo => {
+                let fl = r8(self.b, 3);
+                f("prefixlen", int(r8(self.b, 2)));
+                f("L", int(fl >> 7));
+                f("A", int((fl >> 6) & 1));
+                f("R", int((fl >> 5) & 1));
+                f("res1", int(fl & 0x1f));
+                f("validlifetime", int(r32(self.b, 4)));
+                f("preferredlifetime", int(r32(self.b, 8)));
+                f("res2", int(r32(self.b, 12)));
+                f("prefix", FieldValue::Ipv6(v6(self.b, 16)));
+            }
+            K::ICMPv6NDOptRedirectedHdr => {
+                f("res", FieldValue::Bytes(self.b.get(2..8).unwrap_or(&[])));
+            }
+            _ => f("data", FieldValue::Bytes(self.data())),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Transport
+// ---------------------------------------------------------------------------------------
+
+/// A TCP option, borrowed (the same split as the owned `TcpOption`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpOpt<'a> {
+    /// End of option list.
+    Eol,
+    /// No operation.
+    Nop,
+    /// Maximum segment size.
+    Mss(u16),
+    /// Window scale.
+    WScale(u8),
+    /// SACK permitted.
+    SAckOK,
+    /// SACK blocks (pairs of 32-bit edges, raw).
+    SAck(&'a [u8]),
+    /// Timestamp value and echo reply.
+    Timestamp(u32, u32),
+    /// Any other kind, or a known kind of an unusual length.
+    Other {
+        /// Option kind.
+        kind: u8,
+        /// Option data.
+        data: &'a [u8],
+    },
+    /// Bytes that do not form an option (bad length, or non-zero bytes after EOL).
+    Raw(&'a [u8]),
+}
+
+/// Iterator over the options of a TCP header.
+#[derive(Debug, Clone)]
+pub struct TcpOpts<'a> {
+    b: &'a [u8],
+    i: usize,
+    done: bool,
+    after_eol: bool,
+}
+
+impl<'a> Iterator for TcpOpts<'a> {
+    type Item = TcpOpt<'a>;
+    fn next(&mut self) -> Option<TcpOpt<'a>> {
+        if self.done {
+            return None;
+        }
+        if self.after_eol {
+            self.done = true;
+            let rest = self.b.get(self.i..).unwrap_or(&[]);
+            let pad = (4 - self.i % 4) % 4;
+            return (!(rest.len() == pad && rest.iter().all(|&x| x == 0)))
+                .then_some(TcpOpt::Raw(rest));
+        }
+        let kind = *self.b.get(self.i)?;
+        match kind {
+            0 => {
+                self.i += 1;
+                self.after_eol = true;
+                Some(TcpOpt::Eol)
+            }
+            1 => {
+                self.i += 1;
+                Some(TcpOpt::Nop)
+            }
+            _ => {
+                let len = match u8_at(self.b, self.i + 1).map(usize::from) {
+                    Some(l) if l >= 2 && self.i + l <= self.b.len() => l,
+                    _ => {
+                        self.done = true;
+                        return Some(TcpOpt::Raw(self.b.get(self.i..).unwrap_or(&[])));
+                    }
+                };
+                let d = self.b.get(self.i + 2..self.i + len).unwrap_or(&[]);
+                self.i += len;
+                Some(match (kind, d.len()) {
+                    (2, 2) => TcpOpt::Mss(r16(d, 0)),
+                    (3, 1) => TcpOpt::WScale(r8(d, 0)),
+                    (4, 0) => TcpOpt::SAckOK,
+                    (5, n) if n % 4 == 0 => TcpOpt::SAck(d),
+                    (8, 8) => TcpOpt::Timestamp(r32(d, 0), r32(d, 4)),
+                    _ => TcpOpt::Other { kind, data: d },
+                })
+            }
+        }
+    }
+}
+
+/// TCP header with its options. Inside an ICMP error (`TCPerror`) it may be cut: 8 bytes
+/// (ports and sequence number only), or a header whose options are partly there.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> TcpView<'a> {
+    /// Source port.
+    pub fn sport(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Destination port.
+    pub fn dport(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Sequence number.
+    pub fn seq(&self) -> u32 {
+        r32(self.0, 4)
+    }
+    /// True when only the first 8 bytes are there (a quoted header).
+    pub fn is_short_quote(&self) -> bool {
+        self.0.len() < 20
+    }
+    /// Acknowledgment number.
+    pub fn ack(&self) -> u32 {
+        r32(self.0, 8)
+    }
+    /// Data offset in 32-bit words.
+    pub fn dataofs(&self) -> u8 {
+        r8(self.0, 12) >> 4
+    }
+    /// Reserved bits.
+    pub fn reserved(&self) -> u8 {
+        (r8(self.0, 12) >> 1) & 7
+    }
+    /// Flags (bit 0 FIN ... bit 8 NS).
+    pub fn flags(&self) -> u16 {
+        r16(self.0, 12) & 0x1ff
+    }
+    /// Window.
+    pub fn window(&self) -> u16 {
+        r16(self.0, 14)
+    }
+    /// Checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 16)
+    }
+    /// Urgent pointer.
+    pub fn urgptr(&self) -> u16 {
+        r16(self.0, 18)
+    }
+    /// The option bytes.
+    pub fn options_bytes(&self) -> &'a [u8] {
+        self.0.get(20..).unwrap_or(&[])
+    }
+    /// The options, decoded lazily.
+    pub fn options(&self) -> TcpOpts<'a> {
+        TcpOpts {
+            b: self.options_bytes(),
+            i: 0,
+            done: false,
+            after_eol: false,
+        }
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("sport", int(self.sport()));
+        f("dport", int(self.dport()));
+        f("seq", int(self.seq()));
+        if self.is_short_quote() {
+            return;
+        }
+        f("ack", int(self.ack()));
+        f("dataofs", int(self.dataofs()));
+        f("reserved", int(self.reserved()));
+        f("flags", int(self.flags()));
+        f("window", int(self.window()));
+        f("chksum", int(self.chksum()));
+        f("urgptr", int(self.urgptr()));
+    }
+}
+
+/// UDP header (8 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct UdpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> UdpView<'a> {
+    /// Source port.
+    pub fn sport(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Destination port.
+    pub fn dport(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Length of header and payload.
+    pub fn len(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// True when the length field is zero.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 6)
+    }
+    fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("sport", int(self.sport()));
+        f("dport", int(self.dport()));
+        f("len", int(self.len()));
+        f("chksum", int(self.chksum()));
+    }
+}
+
+/// The view of one decoded layer.
+#[derive(Debug, Clone, Copy)]
+pub enum View<'a> {
+    /// `Ether`.
+    Ether(EtherView<'a>),
+    /// `Dot1Q` or `Dot1AD`.
+    Vlan(VlanView<'a>),
+    /// `CookedLinux`.
+    Sll(SllView<'a>),
+    /// `CookedLinuxV2`.
+    Sll2(Sll2View<'a>),
+    /// `Loopback` or `LoopbackOpenBSD`.
+    Loopback(LoopbackView),
+    /// `ARP`.
+    Arp(ArpView<'a>),
+    /// `IP` or `IPerror`.
+    Ipv4(Ipv4View<'a>),
+    /// `IPv6` or `IPerror6`.
+    Ipv6(Ipv6View<'a>),
+    /// An IPv6 extension header.
+    Ipv6Ext(Ipv6ExtView<'a>),
+    /// `ICMP` or `ICMPerror`.
+    Icmp(IcmpView<'a>),
+    /// An ICMPv6 message.
+    Icmpv6(Icmpv6View<'a>),
+    /// A Neighbor Discovery option.
+    NdOpt(NdOptView<'a>),
+    /// `TCP` or `TCPerror`.
+    Tcp(TcpView<'a>),
+    /// `UDP` or `UDPerror`.
+    Udp(UdpView<'a>),
+    /// `DNS`.
+    Dns(super::dns::DnsView<'a>),
+    /// `Raw` bytes.
+    Raw(&'a [u8]),
+    /// `Padding` bytes.
+    Padding(&'a [u8]),
+}
+
+impl<'a> View<'a> {
+    /// Calls `f` with every field this view exposes, under the owned layer's field names
+    /// (`ttl`, `type`, `lladdr`...). Address fields of ARP and SLL are bytes.
+    pub fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        match self {
+            View::Ether(v) => v.for_each_field(f),
+            View::Vlan(v) => v.for_each_field(f),
+            View::Sll(v) => v.for_each_field(f),
+            View::Sll2(v) => v.for_each_field(f),
+            View::Loopback(v) => v.for_each_field(f),
+            View::Arp(v) => v.for_each_field(f),
+            View::Ipv4(v) => v.for_each_field(f),
+            View::Ipv6(v) => v.for_each_field(f),
+            View::Ipv6Ext(v) => v.for_each_field(f),
+            View::Icmp(v) => v.for_each_field(f),
+            View::Icmpv6(v) => v.for_each_field(f),
+            View::NdOpt(v) => v.for_each_field(f),
+            View::Tcp(v) => v.for_each_field(f),
+            View::Udp(v) => v.for_each_field(f),
+            View::Dns(v) => v.for_each_field(f),
+            View::Raw(b) | View::Padding(b) => f("load", FieldValue::Bytes(b)),
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! The fast dissector (`pktforge::dissect`) and the owned model (`Packet::parse`) agree on
+//! every packet of every classic pcap in `captures/` and of a generated workload
+//! (`/work/shared/bench/gen_workload.py`, skipped with a message when python3 or the script
+//! is missing): same layer names in the same order, every field the fast path exposes
+//! equal to the owned layer's `get(field)`, TCP options and the DNS question and answers
+//! equal to the owned ones, and the same malformed/truncated verdict.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::path::{Path, PathBuf};
+
+use pktforge::dissect::{Dissection, FieldValue, RData, TcpOpt, View, dissect};
+use pktforge::layers::dns::DNSRRData;
+use pktforge::prelude::*;
+
+/// A tiny classic-pcap reader (either byte order, micro or nanosecond magic): the link
+/// type and the packets.
+fn read_pcap(path: &Path) -> (u32, Vec<Vec<u8>>) {
+    let b = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let magic = u32::from_le_bytes(b[0..4].try_into().unwrap());
+    let le = match magic {
+        0xa1b2_c3d4 | 0xa1b2_3c4d => true,
+        0xd4c3_b2a1 | 0x4d3c_b2a1 => false,
+        m => panic!("{}: not a classic pcap (magic {m:#x})", path.display()),
+    };
+    let u32_at = |o: usize| {
+        let a: [u8; 4] = b[o..o + 4].try_into().unwrap();
+        if le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        }
+    };
+    let link = u32_at(20) & 0x0fff_ffff;
+    let mut pkts = Vec::new();
+    let mut off = 24;
+    while off + 16 <= b.len() {
+        let incl = u32_at(off + 8) as usize;
+        let start = off + 16;
+        assert!(start + incl <= b.len(), "{}: cut record", path.display());
+        pkts.push(b[start..start + incl].to_vec());
+        off = start + incl;
+    }
+    (link, pkts)
+}
+
+/// Compares a fast-path value with the owned layer's value of the same field.
+fn same_value(fast: &FieldValue<'_>, owned: &Value) -> bool {
+    match (fast, owned) {
+        (FieldValue::Int(a), Value::Int(b)) => a == b,
+        (FieldValue::Mac(a), Value::Mac(b)) => a == b,
+        (FieldValue::Ipv4(a), Value::Ipv4(b)) => a == b,
+        (FieldValue::Ipv6(a), Value::Ipv6(b)) => a == b,
+        (FieldValue::Bytes(a), Value::Bytes(b)) => a == &b.as_slice(),
+        // ARP addresses: the owned model types them by hwtype/ptype and length.
+        (FieldValue::Bytes(a), Value::Mac(m)) => *a == m.0.as_slice(),
+        (FieldValue::Bytes(a), Value::Ipv4(x)) => *a == x.octets().as_slice(),
+        (FieldValue::Bytes(a), Value::Ipv6(x)) => *a == x.octets().as_slice(),
+        _ => false,
+    }
+}
+
+fn tcp_opts_agree(fast: Vec<TcpOpt<'_>>, owned: &[TcpOption]) -> bool {
+    fast.len() == owned.len()
+        && fast.iter().zip(owned).all(|(f, o)| match (f, o) {
+            (TcpOpt::Eol, TcpOption::Eol) | (TcpOpt::Nop, TcpOption::Nop) => true,
+            (TcpOpt::Mss(a), TcpOption::Mss(b)) => a == b,
+            (TcpOpt::WScale(a), TcpOption::WScale(b)) => a == b,
+            (TcpOpt::SAckOK, TcpOption::SAckOK) => true,
+            (TcpOpt::SAck(a), TcpOption::SAck(e)) => {
+                a.len() == 4 * e.len()
+                    && a.chunks_exact(4)
+                        .zip(e)
+                        .all(|(c, x)| u32::from_be_bytes(c.try_into().unwrap()) == *x)
+            }
+            (TcpOpt::Timestamp(a, b), TcpOption::Timestamp(c, d)) => a == c && b == d,
+            (TcpOpt::Other { kind, data }, TcpOption::Unknown { kind: k, data: d }) => {
+                kind == k && data == &d.as_slice()
+            }
+            (TcpOpt::Raw(a), TcpOption::Raw(b)) => a == &b.as_slice(),
+            _ => false,
+        })
+}
+
+fn name_text(n: &pktforge::dissect::DnsName<'_>) -> Vec<u8> {
+    let mut buf = [0u8; 256];
+    let len = n.write_to(&mut buf).expect("a name fits 256 bytes");
+    buf[..len].to_vec()
+}
+
+#[derive(Default)]
+struct Stats {
+    packets: usize,
+    layers: usize,
+    fields: usize,
+    malformed: usize,
+    dns_answers: usize,
+}
+
+/// Checks one packet; returns a description of the first disagreement.
+fn check(link: LinkType, data: &[u8], st: &mut Stats) -> Result<(), String> {
+    let mut d = Dissection::new();
+    dissect(link, data, &mut d);
+    let p = Packet::parse(link, data);
+    let fast: Vec<&str> = d.layers().iter().map(|l| l.kind.name()).collect();
+    let owned: Vec<&str> = p.layers().iter().map(|l| l.name()).collect();
+    if fast != owned {
+        return Err(format!("layers: fast {fast:?}, owned {owned:?}"));
+    }
+    match (d.error(), p.error()) {
+        (None, None) => {}
+        (Some(a), Some(e)) if a.same_as(e) => st.malformed += 1,
+        (a, e) => return Err(format!("verdict: fast {a:?}, owned {e:?}")),
+    }
+    for (rec, ol) in d.layers().iter().zip(p.layers()) {
+        let mut bad: Option<String> = None;
+        let mut n = 0usize;
+        rec.view.for_each_field(&mut |name, v| {
+            n += 1;
+            match ol.get(name) {
+                Some(ov) if same_value(&v, &ov) => {}
+                other => {
+                    if bad.is_none() {
+                        bad = Some(format!("{}.{name}: fast {v:?}, owned {other:?}", ol.name()));
+                    }
+                }
+            }
+        });
+        if let Some(b) = bad {
+            return Err(b);
+        }
+        st.fields += n;
+        match (&rec.view, ol) {
+            (View::Tcp(t), Layer::TCP(o) | Layer::TCPerror(o)) => {
+                let f: Vec<_> = t.options().collect();
+                if !tcp_opts_agree(f.clone(), &o.options) {
+                    return Err(format!("TCP options: fast {f:?}, owned {:?}", o.options));
+                }
+            }
+            (View::Dns(v), Layer::DNS(o)) => {
+                match (v.question(), o.qd.first()) {
+                    (None, None) => {}
+                    (Some(q), Some(oq)) => {
+                        if name_text(&q.name) != oq.qname.as_bytes()
+                            || q.qtype != oq.qtype
+                            || q.qclass != oq.qclass
+                            || q.unicastresponse != oq.unicastresponse
+                        {
+                            return Err(format!("DNS question: fast {q:?}, owned {oq:?}"));
+                        }
+                    }
+                    (q, oq) => return Err(format!("DNS question: fast {q:?}, owned {oq:?}")),
+                }
+                let answers: Vec<_> = v.answers().collect();
+                if answers.len() != o.an.len() {
+                    return Err(format!("DNS answers: {} vs {}", answers.len(), o.an.len()));
+                }
+                for (a, oa) in answers.iter().zip(&o.an) {
+                    st.dns_answers += 1;
+                    let same_head = name_text(&a.name) == oa.rrname.as_bytes()
+                        && a.rtype == oa.type_
+                        && a.rclass == oa.rclass
+                        && a.cacheflush == oa.cacheflush
+                        && a.ttl == oa.ttl;
+                    let same_data = match (a.data(), oa.rdata.as_ref()) {
+                        (RData::A(x), Some(DNSRRData::A(y))) => x == *y,
+                        (RData::Aaaa(x), Some(DNSRRData::AAAA(y))) => x == *y,
+                        (RData::Name(n), Some(DNSRRData::Name(m))) => name_text(&n) == m.as_bytes(),
+                        (RData::Other(_), Some(DNSRRData::A(_) | DNSRRData::AAAA(_))) => false,
+                        (RData::Other(_), Some(DNSRRData::Name(_))) => false,
+                        (RData::Other(_), _) => true,
+                        _ => false,
+                    };
+                    if !(same_head && same_data) {
+                        return Err(format!("DNS answer: fast {a:?}, owned {oa:?}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    st.packets += 1;
+    st.layers += d.layers().len();
+    Ok(())
+}
+
+fn check_file(path: &Path) -> Stats {
+    let (link, pkts) = read_pcap(path);
+    let link = LinkType::from_pcap(link);
+    let mut st = Stats::default();
+    let mut failures = Vec::new();
+    for (i, pkt) in pkts.iter().enumerate() {
+        if let Err(e) = check(link, pkt, &mut st) {
+            failures.push(format!("{} packet {}: {e}", path.display(), i + 1));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements, first ones:\n{}",
+        failures.len(),
+        failures[..failures.len().min(10)].join("\n")
+    );
+    println!(
+        "{}: {} packets, {} layers, {} fields, {} DNS answers, {} malformed: agree",
+        path.display(),
+        st.packets,
+        st.layers,
+        st.fields,
+        st.dns_answers,
+        st.malformed
+    );
+    st
+}
+
+#[test]
+fn captures_agree() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no pcap in {}", dir.display());
+    let total: usize = files.iter().map(|f| check_file(f).packets).sum();
+    assert!(total > 0);
+}
+
+#[test]
+fn generated_workload_agrees() {
+    let script = Path::new("/work/shared/bench/gen_workload.py");
+    if !script.exists() {
+        println!("skipped: {} is missing", script.display());
+        return;
+    }
+    let out = std::env::temp_dir().join(format!(
+        "pktforge-fast-vs-owned-{}.pcap",
+        std::process::id()
+    ));
+    let run = std::process::Command::new("python3")
+        .arg(script)
+        .args(["--packets", "20000", "--out"])
+        .arg(&out)
+        .status();
+    match run {
+        Ok(s) if s.success() => {}
+        other => {
+            println!("skipped: python3 could not run the workload generator ({other:?})");
+            return;
+        }
+    }
+    let st = check_file(&out);
+    let _ = std::fs::remove_file(&out);
+    assert!(st.packets >= 20000);
+}
+
+#[test]
+fn synthetic_edge_cases_agree() {
+    // Layers the captures do not have: QinQ, loopback, IPv6 extension headers, ICMPv6
+    // errors quoting TCP, IPv4 options, DNS over TCP, and every prefix of each.
+    let v4 = || IP::new().src("198.18.0.1").dst("198.18.0.2");
+    let v6 = || IPv6::new().src("fd00::1").dst("fd00::2");
+    let eth = || {
+        Ether::new()
+            .src("02:00:00:00:00:01")
+            .dst("02:00:00:00:00:02")
+    };
+    let cases: Vec<(LinkType, Packet)> = vec![
+        (
+            LinkType::Ether,
+            eth()
+                / Dot1AD::new().vlan(10)
+                / Dot1Q::new().vlan(20)
+                / v4()
+                / UDP::new().dport(53)
+                / DNS::new(),
+        ),
+        (LinkType::Null, Loopback::new() / v4() / ICMP::new()),
+        (
+            LinkType::Loop,
+            LoopbackOpenBSD::new() / v6() / ICMPv6EchoRequest::new(),
+        ),
+        (
+            LinkType::Ipv6,
+            v6() / IPv6ExtHdrHopByHop::new()
+                / IPv6ExtHdrRouting::new()
+                    .with_addresses(vec!["fd00::9".parse::<Ipv6Addr>().unwrap()])
+                / IPv6ExtHdrFragment::new()
+                / IPv6ExtHdrDestOpt::new()
+                / TCP::new().options(vec![TcpOption::Mss(1400), TcpOption::SAck(vec![1, 2])]),
+        ),
+        (
+            LinkType::Ipv6,
+            v6() / ICMPv6DestUnreach::new() / v6() / TCP::new().dport(22),
+        ),
+        (
+            LinkType::Ipv6,
+            v6() / ICMPv6ND_NS::new().tgt("fd00::2")
+                / ICMPv6NDOptSrcLLAddr::new().lladdr("02:00:00:00:00:01"),
+        ),
+        (
+            LinkType::Ipv4,
+            IP::new()
+                .src("198.18.0.1")
+                .with_options(vec![IpOption::router_alert(), IpOption::Nop])
+                / ICMP::new().type_(11)
+                / v4()
+                / ICMP::new(),
+        ),
+        (
+            LinkType::Ipv4,
+            v4() / TCP::new().sport(53).flags("PA")
+                / DNS::new().qr(1).an(vec![
+                    DNSRR::new()
+                        .rrname("x.test")
+                        .type_("AAAA")
+                        .rdata("fd00::80"),
+                ]),
+        ),
+        (
+            LinkType::Sll2,
+            CookedLinuxV2::new().ifindex(3)
+                / ARP::new().psrc("198.18.0.1").hwsrc("02:00:00:00:00:01"),
+        ),
+    ];
+    let _ = Ipv4Addr::LOCALHOST;
+    let mut st = Stats::default();
+    for (i, (link, p)) in cases.iter().enumerate() {
+        let b = p.build().unwrap();
+        for k in 0..=b.len() {
+            if let Err(e) = check(*link, &b[..k], &mut st) {
+                panic!("case {i} prefix {k}/{}: {e}", b.len());
+            }
+        }
+    }
+    println!(
+        "synthetic: {} packets, {} fields, {} malformed",
+        st.packets, st.fields, st.malformed
+    );
+}
