@@ -15,6 +15,7 @@ pub mod completions;
 pub mod craft;
 pub mod decode;
 pub mod ls;
+pub mod read;
 
 /// pktforge: craft, decode and analyse packets with scapy's names and bytes.
 #[derive(Debug, Parser)]
@@ -41,6 +42,8 @@ pub enum Command {
     Decode(decode::Args),
     /// List the layers, or the fields of one layer.
     Ls(ls::Args),
+    /// Dissect a pcap or pcapng capture file, tcpdump-style.
+    Read(read::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -105,6 +108,7 @@ where
         Command::Craft(a) => craft::run(&a, &mut out),
         Command::Decode(a) => decode::run(&a, &mut out),
         Command::Ls(a) => ls::run(&a, &mut out),
+        Command::Read(a) => read::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };

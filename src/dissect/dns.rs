@@ -257,6 +257,14 @@ impl<'a> DnsView<'a> {
     fn b3(&self) -> u8 {
         u8_at(self.msg, 3).unwrap_or(0)
     }
+    /// Authoritative answer.
+    pub fn aa(&self) -> bool {
+        self.b2() & 0x04 != 0
+    }
+    /// Recursion desired.
+    pub fn rd(&self) -> bool {
+        self.b2() & 1 != 0
+    }
     /// Response flag.
     pub fn qr(&self) -> u8 {
         self.b2() >> 7

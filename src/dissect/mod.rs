@@ -175,18 +175,14 @@ pub struct LayerRec<'a> {
     pub view: View<'a>,
 }
 
-const EMPTY: LayerRec<'static> = LayerRec {
-    kind: LayerKind::Raw,
-    offset: 0,
-    view: View::Raw(&[]),
-};
-
 /// The result of [`dissect`]: the layers, outermost first, then `Padding`, and the first
-/// problem found. Reuse one across packets.
+/// problem found. Reuse one across packets: with packets that live together (a batch in
+/// memory) pass the same one to [`dissect`]; with a reader that reuses its buffer, hand it
+/// from packet to packet with [`Dissection::recycle`]. Either way its storage is allocated
+/// once.
 #[derive(Debug, Clone)]
 pub struct Dissection<'a> {
-    layers: [LayerRec<'a>; CAPACITY],
-    n: usize,
+    layers: Vec<LayerRec<'a>>,
     error: Option<Malformed>,
     /// Byte ranges past a length field, turned into `Padding` at the end.
     pads: [(usize, usize); MAX_LAYERS],
@@ -202,16 +198,48 @@ impl<'a> Dissection<'a> {
     /// An empty dissection.
     pub fn new() -> Self {
         Dissection {
-            layers: [EMPTY; CAPACITY],
-            n: 0,
+            layers: Vec::with_capacity(CAPACITY),
             error: None,
             pads: [(0, 0); MAX_LAYERS],
         }
     }
 
+    /// Empties the dissection and frees it from the bytes it borrowed, keeping its storage,
+    /// so that it can take the next packet of a reader that reuses one buffer:
+    ///
+    /// ```
+    /// use pktforge::dissect::{Dissection, dissect};
+    /// use pktforge::LinkType;
+    /// let mut keep: Dissection<'static> = Dissection::new();
+    /// for frame in [vec![0x45u8; 20], vec![0x60u8; 40]] {
+    ///     let mut d = keep.recycle();
+    ///     dissect(LinkType::RawIp, &frame, &mut d);
+    ///     assert!(!d.layers().is_empty());
+    ///     keep = d.recycle();
+    /// }
+    /// ```
+    pub fn recycle<'b>(mut self) -> Dissection<'b> {
+        self.layers.clear();
+        // Collecting an empty vector into one of the same layout reuses its allocation.
+        let layers: Vec<LayerRec<'b>> = self
+            .layers
+            .into_iter()
+            .map(|r| LayerRec {
+                kind: r.kind,
+                offset: r.offset,
+                view: View::Raw(&[]),
+            })
+            .collect();
+        Dissection {
+            layers,
+            error: None,
+            pads: self.pads,
+        }
+    }
+
     /// The decoded layers, outermost first (`Padding` layers last, as in the owned model).
     pub fn layers(&self) -> &[LayerRec<'a>] {
-        self.layers.get(..self.n).unwrap_or(&[])
+        &self.layers
     }
 
     /// The first problem found, if any: the layer that failed became `Raw`, or a length
@@ -271,9 +299,8 @@ impl<'a> Dissection<'a> {
     }
 
     fn push(&mut self, kind: LayerKind, offset: usize, view: View<'a>) {
-        if let Some(slot) = self.layers.get_mut(self.n) {
-            *slot = LayerRec { kind, offset, view };
-            self.n += 1;
+        if self.layers.len() < CAPACITY {
+            self.layers.push(LayerRec { kind, offset, view });
         }
     }
 
@@ -730,7 +757,7 @@ fn is_link(kind: LayerKind) -> bool {
 /// Dissects `data` captured with link type `link` into `out` (cleared first). Never
 /// panics, never allocates; decides layer by layer as [`Packet::parse`](crate::Packet::parse).
 pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
-    out.n = 0;
+    out.layers.clear();
     out.error = None;
     let mut n_pads = 0usize;
     let mut off = 0usize;

@@ -499,6 +499,10 @@ impl<'a> Ipv6ExtView<'a> {
 pub struct IcmpView<'a>(pub(crate) &'a [u8]);
 
 impl<'a> IcmpView<'a> {
+    /// Length of the header as decoded (it depends on the type).
+    pub fn header_len(&self) -> usize {
+        self.0.len()
+    }
     /// Message type.
     pub fn icmp_type(&self) -> u8 {
         r8(self.0, 0)
@@ -567,6 +571,11 @@ pub struct Icmpv6View<'a> {
 }
 
 impl<'a> Icmpv6View<'a> {
+    /// Length of the message header as decoded (ND options and quoted packets are layers
+    /// of their own).
+    pub fn header_len(&self) -> usize {
+        self.b.len()
+    }
     /// Message type.
     pub fn icmp_type(&self) -> u8 {
         r8(self.b, 0)

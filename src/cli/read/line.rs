@@ -1,0 +1,605 @@
+//! One line per packet, in the manner of `tcpdump -n`: time, the link header with `-e`,
+//! addresses and ports, the protocol's key facts, and `[malformed: ...]` when a layer
+//! could not be decoded.
+//!
+//! ```text
+//! 14:19:01.123456 IP 198.18.1.2.44444 > 198.18.2.2.80: Flags [S], seq 1234, win 64240, length 0
+//! 14:19:01.223456 IP 198.18.1.2.5353 > 198.18.2.53.53: 4660+ A? example.test. (30)
+//! 14:19:01.323456 IP6 fd00:beef::1:2 > fd00:beef::2:2: ICMP6, echo request, id 5, seq 1, length 64
+//! 14:19:01.423456 ARP, Request who-has 198.18.2.1 tell 198.18.2.2, length 28
+//! ```
+//! Times are UTC. Writes into a reused buffer; nothing is allocated per packet.
+
+use std::io::Write;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::dissect::{Dissection, DnsView, IcmpView, Icmpv6View, RData, TcpOpt, TcpView, View};
+use crate::layers::LayerKind;
+use crate::layers::dns::DNS_QTYPES;
+use crate::mac::MacAddr;
+
+/// What a line needs besides the dissection.
+#[derive(Debug, Clone, Copy)]
+pub struct LineMeta {
+    /// Seconds since the epoch.
+    pub ts_sec: i64,
+    /// Nanoseconds.
+    pub ts_nsec: u32,
+    /// Length on the wire.
+    pub orig_len: u32,
+    /// The capture's link type (named when the dissector does not know it).
+    pub link: crate::capture::LinkTypeNumber,
+}
+
+/// Appends the line for one packet (with its newline) to `out`.
+pub fn write_line(meta: &LineMeta, d: &Dissection<'_>, link_header: bool, out: &mut Vec<u8>) {
+    write_time(meta, out);
+    let layers = d.layers();
+    let mut i = 0;
+    // Link layers.
+    while let Some(l) = layers.get(i) {
+        match l.view {
+            View::Ether(e) => {
+                if link_header {
+                    let _ = write!(out, "{} > {}, ", e.src(), e.dst());
+                    ethertype(e.ether_type(), meta.orig_len, out);
+                }
+            }
+            View::Vlan(v) => {
+                if link_header {
+                    let _ = write!(out, "vlan {}, p {}, ", v.vlan(), v.prio());
+                    ethertype(v.ether_type(), meta.orig_len, out);
+                }
+            }
+            View::Sll(s) => {
+                if link_header {
+                    let _ = write!(
+                        out,
+                        "{} {}, ",
+                        pkttype(s.pkttype()),
+                        hwaddr(s.src(), usize::from(s.lladdrlen()))
+                    );
+                    ethertype(s.proto(), meta.orig_len, out);
+                }
+            }
+            View::Sll2(s) => {
+                if link_header {
+                    let _ = write!(
+                        out,
+                        "ifindex {} {} {}, ",
+                        s.ifindex(),
+                        pkttype(u16::from(s.pkttype())),
+                        hwaddr(s.src(), usize::from(s.lladdrlen()))
+                    );
+                    ethertype(s.proto(), meta.orig_len, out);
+                }
+            }
+            View::Loopback(lb) => {
+                if link_header {
+                    let _ = write!(
+                        out,
+                        "AF {} ({}), length {}: ",
+                        lb.family(),
+                        lb.family(),
+                        meta.orig_len
+                    );
+                }
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let rest = layers.get(i..).unwrap_or(&[]);
+    match rest.first().map(|l| l.view) {
+        Some(View::Arp(a)) => arp(a, out),
+        Some(View::Ipv4(ip)) => {
+            let (src, dst) = (ip.src(), ip.dst());
+            ip_line("IP", &Addr::V4(src), &Addr::V4(dst), rest, out);
+        }
+        Some(View::Ipv6(ip)) => {
+            ip_line("IP6", &Addr::V6(ip.src()), &Addr::V6(ip.dst()), rest, out);
+        }
+        Some(View::Raw(b)) => {
+            let _ = write!(out, "{}, {} bytes", meta.link, b.len());
+        }
+        Some(_) => {
+            let names: Vec<&str> = rest.iter().map(|l| l.kind.name()).collect();
+            let _ = write!(out, "{}", names.join(" / "));
+        }
+        None => {
+            let _ = write!(out, "length {}", meta.orig_len);
+        }
+    }
+    if let Some(e) = d.error() {
+        let _ = write!(out, " [malformed: {e}]");
+    }
+    out.push(b'\n');
+}
+
+enum Addr {
+    V4(Ipv4Addr),
+    V6(Ipv6Addr),
+}
+
+impl std::fmt::Display for Addr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Addr::V4(a) => write!(f, "{a}"),
+            Addr::V6(a) => write!(f, "{a}"),
+        }
+    }
+}
+
+fn write_time(meta: &LineMeta, out: &mut Vec<u8>) {
+    let day = meta.ts_sec.rem_euclid(86_400);
+    let _ = write!(
+        out,
+        "{:02}:{:02}:{:02}.{:06} ",
+        day / 3600,
+        (day / 60) % 60,
+        day % 60,
+        meta.ts_nsec / 1000
+    );
+}
+
+fn ethertype(t: u16, len: u32, out: &mut Vec<u8>) {
+    let name = match t {
+        0x0800 => "IPv4",
+        0x0806 => "ARP",
+        0x86dd => "IPv6",
+        0x8100 => "802.1Q",
+        0x88a8 => "802.1Q-QinQ",
+        _ => "Unknown",
+    };
+    let _ = write!(out, "ethertype {name} (0x{t:04x}), length {len}: ");
+}
+
+fn pkttype(t: u16) -> &'static str {
+    match t {
+        0 => "In",
+        1 => "B",
+        2 => "M",
+        3 => "P",
+        4 => "Out",
+        _ => "?",
+    }
+}
+
+fn hwaddr(b: &[u8], len: usize) -> String {
+    match MacAddr::from_slice(b) {
+        Some(m) if len == 6 => m.to_string(),
+        _ => hex::encode(b.get(..len.min(b.len())).unwrap_or(b)),
+    }
+}
+
+fn arp(a: crate::dissect::ArpView<'_>, out: &mut Vec<u8>) {
+    let ip = |b: &[u8]| -> String {
+        <[u8; 4]>::try_from(b).map_or_else(|_| hex::encode(b), |x| Ipv4Addr::from(x).to_string())
+    };
+    let len = 8 + 2 * (usize::from(a.hwlen()) + usize::from(a.plen()));
+    let _ = match a.op() {
+        1 => write!(
+            out,
+            "ARP, Request who-has {} tell {}, length {len}",
+            ip(a.pdst()),
+            ip(a.psrc())
+        ),
+        2 => write!(
+            out,
+            "ARP, Reply {} is-at {}, length {len}",
+            ip(a.psrc()),
+            hwaddr(a.hwsrc(), usize::from(a.hwlen()))
+        ),
+        op => write!(out, "ARP, op {op}, length {len}"),
+    };
+}
+
+/// The part after the IP header: ports and the transport's facts.
+fn ip_line(
+    family: &str,
+    src: &Addr,
+    dst: &Addr,
+    rest: &[crate::dissect::LayerRec<'_>],
+    out: &mut Vec<u8>,
+) {
+    // IPv6 extension headers are named before the upper layer, as tcpdump does.
+    let mut k = 1;
+    let mut ext = String::new();
+    while let Some(l) = rest.get(k).filter(|l| matches!(l.view, View::Ipv6Ext(_))) {
+        match (l.kind, l.view) {
+            (LayerKind::IPv6ExtHdrHopByHop, _) => ext.push_str("HBH "),
+            (LayerKind::IPv6ExtHdrRouting, _) => ext.push_str("srcrt "),
+            (LayerKind::IPv6ExtHdrFragment, View::Ipv6Ext(f)) => {
+                let after: usize = rest
+                    .iter()
+                    .skip(k + 1)
+                    .filter(|l| l.kind != LayerKind::Padding)
+                    .map(|l| view_len(&l.view))
+                    .sum();
+                ext.push_str(&format!(
+                    "frag ({}|{}) ",
+                    usize::from(f.frag_offset()) * 8,
+                    after
+                ));
+            }
+            _ => ext.push_str("DSTOPT "),
+        }
+        k += 1;
+    }
+    let upper = rest.get(k);
+    let payload_len = |idx: usize| -> usize {
+        rest.iter()
+            .skip(idx + 1)
+            .filter(|l| l.kind != LayerKind::Padding)
+            .map(|l| view_len(&l.view))
+            .sum()
+    };
+    match upper.map(|l| l.view) {
+        Some(View::Tcp(t)) => {
+            let _ = write!(
+                out,
+                "{family} {src}.{} > {dst}.{}: {ext}",
+                t.sport(),
+                t.dport()
+            );
+            let len = payload_len(k);
+            tcp(&t, len, out);
+            match rest.get(k + 1).map(|l| l.view) {
+                Some(View::Dns(d)) => {
+                    out.push(b' ');
+                    dns(&d, d.message().len(), out);
+                }
+                Some(View::Raw(b)) if t.sport() == 80 || t.dport() == 80 => http(b, out),
+                _ => {}
+            }
+        }
+        Some(View::Udp(u)) => {
+            let _ = write!(
+                out,
+                "{family} {src}.{} > {dst}.{}: {ext}",
+                u.sport(),
+                u.dport()
+            );
+            match rest.get(k + 1).map(|l| l.view) {
+                Some(View::Dns(d)) => dns(&d, usize::from(u.len()).saturating_sub(8), out),
+                _ => {
+                    let _ = write!(
+                        out,
+                        "UDP, length {}",
+                        usize::from(u.len()).saturating_sub(8)
+                    );
+                }
+            }
+        }
+        Some(View::Icmp(i)) => {
+            let _ = write!(out, "{family} {src} > {dst}: ");
+            icmp(
+                &i,
+                rest.get(k + 1..).unwrap_or(&[]),
+                8 + payload_len(k),
+                out,
+            );
+        }
+        Some(View::Icmpv6(i)) => {
+            let _ = write!(out, "{family} {src} > {dst}: {ext}");
+            icmpv6(
+                &i,
+                rest.get(k + 1..).unwrap_or(&[]),
+                view_len(&View::Icmpv6(i)) + payload_len(k),
+                out,
+            );
+        }
+        _ => {
+            let _ = write!(out, "{family} {src} > {dst}: {ext}");
+            match upper {
+                Some(l) if l.kind == LayerKind::Raw => match rest.first().map(|l| l.view) {
+                    Some(View::Ipv4(ip)) if ip.is_fragment() => {
+                        let _ = write!(out, "ip-proto-{}", ip.proto());
+                    }
+                    // A later IPv6 fragment: tcpdump says no more than the frag header.
+                    _ if ext.ends_with(") ") => {
+                        out.pop();
+                    }
+                    _ => {
+                        let _ = write!(out, "data, length {}", view_len(&l.view));
+                    }
+                },
+                Some(l) => {
+                    let _ = write!(
+                        out,
+                        "{}, length {}",
+                        l.kind.name(),
+                        view_len(&l.view) + payload_len(k)
+                    );
+                }
+                None => {
+                    let _ = write!(out, "length 0");
+                }
+            }
+        }
+    }
+}
+
+fn view_len(v: &View<'_>) -> usize {
+    match v {
+        View::Raw(b) | View::Padding(b) => b.len(),
+        View::Tcp(t) => usize::from(t.dataofs()) * 4,
+        View::Udp(_) => 8,
+        View::Icmp(i) => i.header_len(),
+        View::Icmpv6(i) => i.header_len(),
+        View::NdOpt(o) => usize::from(o.len()) * 8,
+        View::Dns(d) => d.message().len() + if d.tcp_length().is_some() { 2 } else { 0 },
+        View::Ipv4(ip) => usize::from(ip.ihl()) * 4,
+        View::Ipv6(_) => 40,
+        _ => 0,
+    }
+}
+
+fn tcp(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) {
+    let f = t.flags();
+    let mut flags = [0u8; 9];
+    let mut n = 0;
+    for (bit, c) in [
+        (0x01, b'F'),
+        (0x02, b'S'),
+        (0x04, b'R'),
+        (0x08, b'P'),
+        (0x20, b'U'),
+        (0x80, b'W'),
+        (0x40, b'E'),
+    ] {
+        if f & bit != 0 {
+            if let Some(x) = flags.get_mut(n) {
+                *x = c;
+                n += 1;
+            }
+        }
+    }
+    if f & 0x10 != 0 {
+        if let Some(x) = flags.get_mut(n) {
+            *x = b'.';
+            n += 1;
+        }
+    }
+    out.extend_from_slice(b"Flags [");
+    out.extend_from_slice(flags.get(..n).unwrap_or(&[]));
+    out.push(b']');
+    // tcpdump shows the sequence range of data, or the number of SYN, FIN and RST.
+    if len > 0 {
+        let _ = write!(
+            out,
+            ", seq {}:{}",
+            t.seq(),
+            t.seq().wrapping_add(len as u32)
+        );
+    } else if f & 0x07 != 0 {
+        let _ = write!(out, ", seq {}", t.seq());
+    }
+    if f & 0x10 != 0 {
+        let _ = write!(out, ", ack {}", t.ack());
+    }
+    let _ = write!(out, ", win {}", t.window());
+    let mut first = true;
+    for o in t.options() {
+        out.extend_from_slice(if first { b", options [" } else { b"," });
+        first = false;
+        let _ = match o {
+            TcpOpt::Eol => write!(out, "eol"),
+            TcpOpt::Nop => write!(out, "nop"),
+            TcpOpt::Mss(m) => write!(out, "mss {m}"),
+            TcpOpt::WScale(w) => write!(out, "wscale {w}"),
+            TcpOpt::SAckOK => write!(out, "sackOK"),
+            TcpOpt::SAck(b) => write!(out, "sack {}", b.len() / 8),
+            TcpOpt::Timestamp(v, e) => write!(out, "TS val {v} ecr {e}"),
+            TcpOpt::Other { kind, .. } => write!(out, "opt-{kind}"),
+            TcpOpt::Raw(b) => write!(out, "bad opt {} bytes", b.len()),
+        };
+    }
+    if !first {
+        out.push(b']');
+    }
+    let _ = write!(out, ", length {len}");
+}
+
+fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
+    let mut name = [0u8; 256];
+    let mut q = |out: &mut Vec<u8>| {
+        if let Some(qq) = d.question() {
+            let t = type_name(qq.qtype);
+            let n = qq.name.write_to(&mut name).unwrap_or(0);
+            let _ = write!(out, " {t}? ");
+            out.extend_from_slice(name.get(..n).unwrap_or(&[]));
+        }
+    };
+    if d.qr() == 0 {
+        let _ = write!(out, "{}{}", d.id(), if d.rd() { "+" } else { "" });
+        if d.arcount() > 0 {
+            let _ = write!(out, " [{}au]", d.arcount());
+        }
+        q(out);
+    } else {
+        let _ = write!(out, "{}{}", d.id(), if d.aa() { "*" } else { "" });
+        if d.rcode() != 0 {
+            let _ = match d.rcode() {
+                1 => write!(out, " FormErr"),
+                2 => write!(out, " ServFail"),
+                3 => write!(out, " NXDomain"),
+                4 => write!(out, " NotImp"),
+                5 => write!(out, " Refused"),
+                r => write!(out, " Resp{r}"),
+            };
+        }
+        let _ = write!(out, " {}/{}/{}", d.ancount(), d.nscount(), d.arcount());
+        for (i, a) in d.answers().take(8).enumerate() {
+            out.push(if i == 0 { b' ' } else { b',' });
+            if i > 0 {
+                out.push(b' ');
+            }
+            let _ = write!(out, "{}", type_name(a.rtype));
+            match a.data() {
+                RData::A(x) => {
+                    let _ = write!(out, " {x}");
+                }
+                RData::Aaaa(x) => {
+                    let _ = write!(out, " {x}");
+                }
+                RData::Name(n) => {
+                    let k = n.write_to(&mut name).unwrap_or(0);
+                    out.push(b' ');
+                    out.extend_from_slice(name.get(..k).unwrap_or(&[]));
+                }
+                RData::Other(b) if a.rtype == 16 => txt(b, out),
+                RData::Other(_) => {}
+            }
+        }
+    }
+    let _ = write!(out, " ({len})");
+}
+
+/// HTTP on port 80, as tcpdump prints it: the first line of a request or response.
+fn http(b: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(b": HTTP");
+    let first = b.split(|&c| c == b'\r' || c == b'\n').next().unwrap_or(&[]);
+    let methods: [&[u8]; 9] = [
+        b"GET ",
+        b"POST ",
+        b"HEAD ",
+        b"PUT ",
+        b"DELETE ",
+        b"OPTIONS ",
+        b"TRACE ",
+        b"CONNECT ",
+        b"HTTP/",
+    ];
+    if methods.iter().any(|m| first.starts_with(m))
+        && first.iter().all(|c| (0x20..0x7f).contains(c))
+    {
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(first);
+    }
+}
+
+/// TXT data as tcpdump prints it: each character-string quoted.
+fn txt(mut b: &[u8], out: &mut Vec<u8>) {
+    while let Some((&n, rest)) = b.split_first() {
+        let s = rest.get(..usize::from(n)).unwrap_or(rest);
+        out.extend_from_slice(b" \"");
+        out.extend_from_slice(s);
+        out.push(b'"');
+        b = rest.get(s.len()..).unwrap_or(&[]);
+    }
+}
+
+fn type_name(t: u16) -> &'static str {
+    DNS_QTYPES
+        .iter()
+        .find(|(v, _)| *v == u64::from(t))
+        .map_or("TYPE?", |(_, n)| *n)
+}
+
+fn icmp(i: &IcmpView<'_>, quoted: &[crate::dissect::LayerRec<'_>], len: usize, out: &mut Vec<u8>) {
+    let _ = match (i.icmp_type(), i.code()) {
+        (8, _) | (0, _) => write!(
+            out,
+            "ICMP echo {}, id {}, seq {}, length {len}",
+            if i.icmp_type() == 8 {
+                "request"
+            } else {
+                "reply"
+            },
+            i.id().unwrap_or(0),
+            i.seq().unwrap_or(0)
+        ),
+        (3, code) => {
+            let (qdst, proto, dport) = quoted_target(quoted);
+            match code {
+                3 => write!(
+                    out,
+                    "ICMP {qdst} {proto} port {dport} unreachable, length {len}"
+                ),
+                1 => write!(out, "ICMP host {qdst} unreachable, length {len}"),
+                4 => write!(
+                    out,
+                    "ICMP {qdst} unreachable - need to frag (mtu {}), length {len}",
+                    i.field("nexthopmtu").unwrap_or(0)
+                ),
+                c => write!(out, "ICMP {qdst} unreachable, code {c}, length {len}"),
+            }
+        }
+        (11, 0) => write!(out, "ICMP time exceeded in-transit, length {len}"),
+        (11, _) => write!(out, "ICMP ip reassembly time exceeded, length {len}"),
+        (t, c) => write!(out, "ICMP type {t}, code {c}, length {len}"),
+    };
+}
+
+/// The quoted datagram's destination, transport name and destination port.
+fn quoted_target(quoted: &[crate::dissect::LayerRec<'_>]) -> (String, &'static str, u16) {
+    let dst = quoted.iter().find_map(|l| match l.view {
+        View::Ipv4(ip) => Some(ip.dst().to_string()),
+        View::Ipv6(ip) => Some(ip.dst().to_string()),
+        _ => None,
+    });
+    let (proto, port) = quoted
+        .iter()
+        .find_map(|l| match l.view {
+            View::Udp(u) => Some(("udp", u.dport())),
+            View::Tcp(t) => Some(("tcp", t.dport())),
+            _ => None,
+        })
+        .unwrap_or(("ip", 0));
+    (dst.unwrap_or_default(), proto, port)
+}
+
+fn icmpv6(
+    i: &Icmpv6View<'_>,
+    quoted: &[crate::dissect::LayerRec<'_>],
+    len: usize,
+    out: &mut Vec<u8>,
+) {
+    let t = i.icmp_type();
+    out.extend_from_slice(b"ICMP6, ");
+    let _ = match t {
+        128 | 129 => write!(
+            out,
+            "echo {}, id {}, seq {}, length {len}",
+            if t == 128 { "request" } else { "reply" },
+            i.word() >> 16,
+            i.word() & 0xffff
+        ),
+        1 if i.code() == 4 => {
+            let (qdst, proto, dport) = quoted_target(quoted);
+            write!(
+                out,
+                "destination unreachable, unreachable port, {qdst} {proto} port {dport}, length {len}"
+            )
+        }
+        1 => write!(
+            out,
+            "destination unreachable, code {}, length {len}",
+            i.code()
+        ),
+        2 => write!(out, "packet too big, mtu {}, length {len}", i.word()),
+        3 => {
+            let (qdst, _, _) = quoted_target(quoted);
+            write!(out, "time exceeded in-transit for {qdst}, length {len}")
+        }
+        4 => write!(out, "parameter problem, length {len}"),
+        133 => write!(out, "router solicitation, length {len}"),
+        134 => write!(out, "router advertisement, length {len}"),
+        135 => match i.target() {
+            Some(tgt) => write!(out, "neighbor solicitation, who has {tgt}, length {len}"),
+            None => write!(out, "neighbor solicitation, length {len}"),
+        },
+        136 => match i.target() {
+            Some(tgt) => write!(out, "neighbor advertisement, tgt is {tgt}, length {len}"),
+            None => write!(out, "neighbor advertisement, length {len}"),
+        },
+        137 => write!(out, "redirect, length {len}"),
+        143 => write!(
+            out,
+            "multicast listener report v2, {} group record(s), length {len}",
+            i.word() & 0xffff
+        ),
+        _ => write!(out, "type {t}, length {len}"),
+    };
+}

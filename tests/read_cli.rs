@@ -1,0 +1,212 @@
+//! `pktforge read` as a user runs it: tcpdump's lines on the bundled captures, every flag,
+//! truncated and garbage files, stdin, pipes.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pktforge"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run pktforge")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn captures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("pktforge-read-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
+}
+
+/// Every line equals `tcpdump -S -n -r` (absolute sequence numbers; times in UTC). tcpdump
+/// prints the interface name and direction of Linux cooked v2 captures before the
+/// protocol; pktforge prints those only with -e, so that prefix is removed from tcpdump's lines.
+#[test]
+fn lines_match_tcpdump_on_every_capture() {
+    if Command::new("tcpdump").arg("--version").output().is_err() {
+        eprintln!("skipped: tcpdump is not installed (apt-get install tcpdump)");
+        return;
+    }
+    let mut compared = 0;
+    for f in captures() {
+        let f = f.to_str().unwrap();
+        let td = Command::new("tcpdump")
+            .args(["-S", "-n", "-r", f])
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert!(td.status.success(), "tcpdump failed on {f}");
+        let ours = run(&["read", f]);
+        assert!(ours.status.success(), "{f}: {}", text(&ours.stderr));
+        let ours = text(&ours.stdout);
+        let theirs = text(&td.stdout);
+        let ours: Vec<&str> = ours.lines().collect();
+        let theirs: Vec<String> = theirs.lines().map(strip_sll2_prefix).collect();
+        assert_eq!(ours.len(), theirs.len(), "{f}: packet count");
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert_eq!(a, b, "{f}: packet {}", i + 1);
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000, "only {compared} lines compared");
+}
+
+fn strip_sll2_prefix(l: &str) -> String {
+    // "14:18:41.774755 ifb1  Out IP6 ..." -> "14:18:41.774755 IP6 ..."
+    let tokens: Vec<&str> = l.split_whitespace().collect();
+    match tokens.as_slice() {
+        [time, ifname, dir, ..]
+            if ["In", "Out", "M", "B", "P"].contains(dir)
+                && !["IP", "IP6", "ARP,"].contains(ifname) =>
+        {
+            let after_dir = l.find(&format!(" {dir} ")).map_or(0, |i| i + dir.len() + 2);
+            format!("{time} {}", l[after_dir..].trim_start())
+        }
+        _ => l.to_string(),
+    }
+}
+
+#[test]
+fn count_limit_and_formats() {
+    let f = "captures/server-ether.pcap";
+    assert_eq!(text(&run(&["read", f, "--count"]).stdout), "114\n");
+    assert_eq!(
+        text(&run(&["read", "-r", f, "-c", "5"]).stdout)
+            .lines()
+            .count(),
+        5
+    );
+    let e = text(&run(&["read", f, "-e", "-c", "30"]).stdout);
+    assert!(
+        e.lines()
+            .any(|l| l.contains("02:70:66:02:00:02 > ") && l.contains("ethertype")),
+        "{e}"
+    );
+    let v = text(&run(&["read", f, "-v", "-c", "2"]).stdout);
+    assert!(
+        v.starts_with("Frame 1: ") && v.contains("###[ Ethernet ]###"),
+        "{v}"
+    );
+    let x = text(&run(&["read", f, "-x", "-c", "1"]).stdout);
+    assert!(
+        x.lines().nth(1).unwrap().starts_with("\t0x0000:  3333"),
+        "{x}"
+    );
+    let xx = text(&run(&["read", f, "-X", "-c", "1"]).stdout);
+    assert!(
+        xx.lines().nth(1).unwrap().starts_with("0000  33 33 "),
+        "{xx}"
+    );
+    let sll = text(&run(&["read", "captures/mixed-sll2.pcapng", "-e", "-c", "1"]).stdout);
+    assert!(sll.contains("ifindex "), "{sll}");
+}
+
+#[test]
+fn write_keeps_packets_and_timestamps() {
+    for name in ["copy.pcap", "copy.pcapng"] {
+        let out = tmp(name);
+        let o = run(&[
+            "read",
+            "captures/router-2if.pcapng",
+            "-w",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(o.stdout.is_empty());
+        let a = run(&["read", "captures/router-2if.pcapng"]);
+        let b = run(&["read", out.to_str().unwrap()]);
+        assert_eq!(text(&a.stdout), text(&b.stdout), "{name}");
+    }
+}
+
+#[test]
+fn truncated_file_prints_every_complete_packet_then_warns() {
+    let src = std::fs::read("captures/server-ether.pcap").unwrap();
+    let cut = tmp("cut.pcap");
+    std::fs::write(&cut, &src[..src.len() - 10]).unwrap();
+    let o = run(&["read", cut.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stdout).lines().count(), 113);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("byte offset") && err.contains("113 packets"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_inputs_are_errors_that_say_why() {
+    let junk = tmp("junk.pcap");
+    std::fs::write(&junk, b"this is not a capture file at all").unwrap();
+    let o = run(&["read", junk.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("not a pcap, pcapng or gzip file"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&["read", "/nonexistent/file.pcap"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("/nonexistent/file.pcap"));
+    let o = run(&["read"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn stdin_and_gzip() {
+    let data = std::fs::read("captures/mixed-sll.pcap").unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&data).unwrap();
+    let gz = gz.finish().unwrap();
+    let mut child = bin()
+        .args(["read", "-", "--count"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&gz).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(text(&o.stdout), "241\n");
+}
+
+#[test]
+fn closing_the_pipe_is_quiet() {
+    let mut child = bin()
+        .args(["read", "captures/mixed-sll.pcapng"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    {
+        let mut r = BufReader::new(child.stdout.take().unwrap());
+        r.read_line(&mut first).unwrap();
+    }
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{err}");
+    assert!(err.is_empty(), "{err}");
+    assert!(!first.is_empty());
+}
