@@ -434,6 +434,7 @@ impl Packet {
         let mut off = 0usize;
         let mut end = data.len();
         let mut kind = link.first_kind(data);
+        let mut in_fragment = false;
         loop {
             let chunk = data.get(off..end).unwrap_or(&[]);
             if layers.len() >= MAX_LAYERS {
@@ -460,8 +461,9 @@ impl Packet {
                 if plen > avail {
                     // ICMP errors quote a datagram cut short on purpose: its length
                     // fields promise more than is there, and that is not an error.
+                    // So does a fragment: the transport length covers the whole datagram.
                     let quoted = bind::base_kind(layer.kind()) != layer.kind();
-                    if error.is_none() && !quoted {
+                    if error.is_none() && !quoted && !in_fragment {
                         error = Some(ParseError::Truncated {
                             layer: layer.name(),
                             offset: off,
@@ -505,6 +507,11 @@ impl Packet {
                     .or(Some(LayerKind::Raw))
             };
             let is_leaf = matches!(layer.kind(), LayerKind::Raw | LayerKind::Padding);
+            in_fragment |= match &layer {
+                Layer::IP(ip) => ip.flags & 1 != 0 || ip.frag != 0,
+                Layer::IPv6ExtHdrFragment(f) => f.m != 0 || f.offset != 0,
+                _ => false,
+            };
             layers.push(layer);
             off += hlen;
             match next {

@@ -67,6 +67,42 @@ fn lines_match_tcpdump_on_every_capture() {
     assert!(compared > 1000, "only {compared} lines compared");
 }
 
+/// The same on a generated mixed workload (VLAN, ARP, TCP with SACK, HTTP, TLS, DNS with
+/// MX/TXT/HTTPS, NTP, syslog, ICMP, ICMPv6, fragments), when python3 and tcpdump are here.
+#[test]
+fn lines_match_tcpdump_on_generated_workload() {
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_workload.py");
+    if Command::new("tcpdump").arg("--version").output().is_err() || !generator.exists() {
+        eprintln!("skipped: needs tcpdump and ../shared/bench/gen_workload.py");
+        return;
+    }
+    let f = tmp("workload.pcap");
+    let g = Command::new("python3")
+        .arg(&generator)
+        .args(["--packets", "30000", "--out", f.to_str().unwrap()])
+        .output();
+    if !g.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: python3 could not run gen_workload.py");
+        return;
+    }
+    let f = f.to_str().unwrap();
+    let td = Command::new("tcpdump")
+        .args(["-S", "-n", "-r", f])
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    let ours = run(&["read", f]);
+    assert!(ours.status.success());
+    let (a, b) = (text(&ours.stdout), text(&td.stdout));
+    let mut n = 0;
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        assert_eq!(x, y, "packet {}", i + 1);
+        n += 1;
+    }
+    assert_eq!(n, 30000);
+    assert_eq!(a.lines().count(), b.lines().count());
+}
+
 fn strip_sll2_prefix(l: &str) -> String {
     // "14:18:41.774755 ifb1  Out IP6 ..." -> "14:18:41.774755 IP6 ..."
     let tokens: Vec<&str> = l.split_whitespace().collect();

@@ -500,6 +500,16 @@ impl<'a> DnsRecord<'a> {
     pub fn rdata_bytes(&self) -> &'a [u8] {
         self.msg.get(self.start..self.end).unwrap_or(&[])
     }
+    /// A name inside the record data, `skip` bytes in (MX's exchange after its 2-byte
+    /// preference, SRV's target after 6 bytes), when one is there and ends inside the data.
+    pub fn rdata_name(&self, skip: usize) -> Option<DnsName<'a>> {
+        let start = self.start.checked_add(skip)?;
+        let e = walk_name(self.msg, start, self.end, 0).ok()?;
+        (e <= self.end).then_some(DnsName {
+            msg: self.msg,
+            start,
+        })
+    }
     /// The data, decoded for A, AAAA and name types (the owned model's rules: data that does
     /// not fill its length exactly is raw).
     pub fn data(&self) -> RData<'a> {

@@ -422,6 +422,8 @@ struct Cx {
     prev: Option<LayerKind>,
     /// Whether an `IPerror6` is below (extension headers then quote TCP/UDP).
     in_quoted6: bool,
+    /// Below is an IPv4 or IPv6 fragment: upper length fields cover the whole datagram.
+    in_fragment: bool,
 }
 
 type One<'a> = Result<(LayerKind, View<'a>, usize), Malformed>;
@@ -766,6 +768,7 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
     let mut cx = Cx {
         prev: None,
         in_quoted6: false,
+        in_fragment: false,
     };
     let mut n_layers = 0usize;
     loop {
@@ -789,7 +792,8 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
         let avail = chunk.len() - hlen;
         if let Some(plen) = payload_len(&view, hlen) {
             if plen > avail {
-                if bind::base_kind(k) == k {
+                // Quoted datagrams and fragments are short on purpose.
+                if bind::base_kind(k) == k && !cx.in_fragment {
                     out.mark(Malformed {
                         layer: k.name(),
                         offset: off,
@@ -827,6 +831,13 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
         n_layers += 1;
         cx.prev = Some(k);
         cx.in_quoted6 |= k == LayerKind::IPerror6;
+        cx.in_fragment |= match (k, view) {
+            (LayerKind::IP, View::Ipv4(ip)) => ip.is_fragment(),
+            (LayerKind::IPv6ExtHdrFragment, View::Ipv6Ext(f)) => {
+                f.more_fragments() || f.frag_offset() != 0
+            }
+            _ => false,
+        };
         off += hlen;
         match next {
             Some(nk) if !is_leaf && (hlen > 0 || nk != kind) => kind = nk,

@@ -15,7 +15,6 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::dissect::{Dissection, DnsView, IcmpView, Icmpv6View, RData, TcpOpt, TcpView, View};
 use crate::layers::LayerKind;
-use crate::layers::dns::DNS_QTYPES;
 use crate::mac::MacAddr;
 
 /// What a line needs besides the dissection.
@@ -91,7 +90,11 @@ pub fn write_line(meta: &LineMeta, d: &Dissection<'_>, link_header: bool, out: &
     }
     let rest = layers.get(i..).unwrap_or(&[]);
     match rest.first().map(|l| l.view) {
-        Some(View::Arp(a)) => arp(a, out),
+        Some(View::Arp(a)) => {
+            // tcpdump gives the length of everything after the link header.
+            let off = rest.first().map_or(0, |l| l.offset);
+            arp(a, (meta.orig_len as usize).saturating_sub(off), out);
+        }
         Some(View::Ipv4(ip)) => {
             let (src, dst) = (ip.src(), ip.dst());
             ip_line("IP", &Addr::V4(src), &Addr::V4(dst), rest, out);
@@ -172,11 +175,10 @@ fn hwaddr(b: &[u8], len: usize) -> String {
     }
 }
 
-fn arp(a: crate::dissect::ArpView<'_>, out: &mut Vec<u8>) {
+fn arp(a: crate::dissect::ArpView<'_>, len: usize, out: &mut Vec<u8>) {
     let ip = |b: &[u8]| -> String {
         <[u8; 4]>::try_from(b).map_or_else(|_| hex::encode(b), |x| Ipv4Addr::from(x).to_string())
     };
-    let len = 8 + 2 * (usize::from(a.hwlen()) + usize::from(a.plen()));
     let _ = match a.op() {
         1 => write!(
             out,
@@ -262,6 +264,8 @@ fn ip_line(
             );
             match rest.get(k + 1).map(|l| l.view) {
                 Some(View::Dns(d)) => dns(&d, usize::from(u.len()).saturating_sub(8), out),
+                Some(View::Raw(b)) if (u.sport() == 123 || u.dport() == 123) && ntp(b, out) => {}
+                Some(View::Raw(b)) if (u.sport() == 514 || u.dport() == 514) && syslog(b, out) => {}
                 _ => {
                     let _ = write!(
                         out,
@@ -389,7 +393,15 @@ fn tcp(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) {
             TcpOpt::Mss(m) => write!(out, "mss {m}"),
             TcpOpt::WScale(w) => write!(out, "wscale {w}"),
             TcpOpt::SAckOK => write!(out, "sackOK"),
-            TcpOpt::SAck(b) => write!(out, "sack {}", b.len() / 8),
+            TcpOpt::SAck(b) => {
+                let _ = write!(out, "sack {} ", b.len() / 8);
+                for e in b.chunks_exact(8) {
+                    let l = crate::wire::be32(e, 0).unwrap_or(0);
+                    let r = crate::wire::be32(e, 4).unwrap_or(0);
+                    let _ = write!(out, "{{{l}:{r}}}");
+                }
+                Ok(())
+            }
             TcpOpt::Timestamp(v, e) => write!(out, "TS val {v} ecr {e}"),
             TcpOpt::Other { kind, .. } => write!(out, "opt-{kind}"),
             TcpOpt::Raw(b) => write!(out, "bad opt {} bytes", b.len()),
@@ -449,11 +461,78 @@ fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
                     out.extend_from_slice(name.get(..k).unwrap_or(&[]));
                 }
                 RData::Other(b) if a.rtype == 16 => txt(b, out),
+                RData::Other(b) if a.rtype == 15 => {
+                    if let Some(n) = a.rdata_name(2) {
+                        let k = n.write_to(&mut name).unwrap_or(0);
+                        out.push(b' ');
+                        out.extend_from_slice(name.get(..k).unwrap_or(&[]));
+                        let pref = crate::wire::be16(b, 0).unwrap_or(0);
+                        let _ = write!(out, " {pref}");
+                    }
+                }
                 RData::Other(_) => {}
             }
         }
     }
     let _ = write!(out, " ({len})");
+}
+
+/// NTP on port 123, as tcpdump's one line: version and mode.
+fn ntp(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    let mode = match first & 7 {
+        1 => "symmetric active",
+        2 => "symmetric passive",
+        3 => "Client",
+        4 => "Server",
+        5 => "Broadcast",
+        6 => "Control Message",
+        _ => return false,
+    };
+    let _ = write!(out, "NTPv{}, {mode}, length {}", (first >> 3) & 7, b.len());
+    true
+}
+
+/// Syslog on port 514: facility and severity from the `<PRI>` prefix, as tcpdump prints.
+fn syslog(b: &[u8], out: &mut Vec<u8>) -> bool {
+    const FACILITIES: [&str; 24] = [
+        "kernel", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+        "authpriv", "ftp", "ntp", "security", "console", "cron", "local0", "local1", "local2",
+        "local3", "local4", "local5", "local6", "local7",
+    ];
+    const SEVERITIES: [&str; 8] = [
+        "emergency",
+        "alert",
+        "critical",
+        "error",
+        "warning",
+        "notice",
+        "info",
+        "debug",
+    ];
+    let Some(rest) = b.strip_prefix(b"<") else {
+        return false;
+    };
+    let digits = rest
+        .iter()
+        .take(3)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if digits == 0 || rest.get(digits) != Some(&b'>') {
+        return false;
+    }
+    let pri = rest
+        .get(..digits)
+        .unwrap_or(&[])
+        .iter()
+        .fold(0usize, |a, c| a * 10 + usize::from(c - b'0'));
+    let (Some(f), Some(s)) = (FACILITIES.get(pri / 8), SEVERITIES.get(pri % 8)) else {
+        return false;
+    };
+    let _ = write!(out, "SYSLOG {f}.{s}, length: {}", b.len());
+    true
 }
 
 /// HTTP on port 80, as tcpdump prints it: the first line of a request or response.
@@ -490,11 +569,33 @@ fn txt(mut b: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-fn type_name(t: u16) -> &'static str {
-    DNS_QTYPES
-        .iter()
-        .find(|(v, _)| *v == u64::from(t))
-        .map_or("TYPE?", |(_, n)| *n)
+/// Record type names as tcpdump prints them; others are `Type<n>`.
+fn type_name(t: u16) -> std::borrow::Cow<'static, str> {
+    let name = match t {
+        1 => "A",
+        2 => "NS",
+        5 => "CNAME",
+        6 => "SOA",
+        12 => "PTR",
+        13 => "HINFO",
+        15 => "MX",
+        16 => "TXT",
+        28 => "AAAA",
+        33 => "SRV",
+        35 => "NAPTR",
+        39 => "DNAME",
+        41 => "OPT",
+        43 => "DS",
+        46 => "RRSIG",
+        47 => "NSEC",
+        48 => "DNSKEY",
+        99 => "SPF",
+        252 => "AXFR",
+        255 => "ANY",
+        257 => "CAA",
+        _ => return std::borrow::Cow::Owned(format!("Type{t}")),
+    };
+    std::borrow::Cow::Borrowed(name)
 }
 
 fn icmp(i: &IcmpView<'_>, quoted: &[crate::dissect::LayerRec<'_>], len: usize, out: &mut Vec<u8>) {
