@@ -41,6 +41,7 @@ pub mod dsl;
 pub mod error;
 pub mod layers;
 pub mod mac;
+pub mod output;
 pub mod packet;
 pub mod route;
 pub mod services;

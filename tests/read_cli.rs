@@ -246,3 +246,24 @@ fn closing_the_pipe_is_quiet() {
     assert!(err.is_empty(), "{err}");
     assert!(!first.is_empty());
 }
+
+#[test]
+fn json_lines_use_wireshark_names() {
+    let o = run(&["read", "--json", "captures/server-ether.pcap"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let mut n = 0;
+    let mut dns = 0;
+    for (i, line) in out.lines().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("one JSON object per line");
+        assert_eq!(v["frame.number"], serde_json::json!(i + 1));
+        assert!(v["frame.protocols"].as_str().unwrap().starts_with("eth:"));
+        if v.get("dns.qry.name").is_some() {
+            dns += 1;
+            assert!(v["udp.srcport"].is_number() || v["tcp.srcport"].is_number());
+        }
+        n += 1;
+    }
+    assert_eq!(n, 114);
+    assert!(dns >= 10, "{dns} DNS packets");
+}

@@ -318,6 +318,18 @@ impl<'a> DnsView<'a> {
             left: self.ancount(),
         }
     }
+    /// Every record of the answer, authority and additional sections, in message order,
+    /// decoded one by one as the iterator advances.
+    pub fn records(&self) -> DnsRecords<'a> {
+        DnsRecords {
+            msg: self.msg,
+            off: self.an_off,
+            left: self
+                .ancount()
+                .saturating_add(self.nscount())
+                .saturating_add(self.arcount()),
+        }
+    }
     pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
         let int = |v: u64| FieldValue::Int(v);
         let (b2, b3) = (u64::from(self.b2()), u64::from(self.b3()));

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::capture::{CaptureReader, LinkTypeNumber, PcapNgWriter, PcapWriter, RawPacket};
 use crate::cli::{CliError, CliResult};
 use crate::dissect::{Dissection, dissect};
+use crate::output::{FrameMeta, write_json};
 use crate::packet::{LinkType, Packet, hexdump};
 
 use line::{LineMeta, write_line};
@@ -25,6 +26,7 @@ use line::{LineMeta, write_line};
     pktforge read captures/server-ether.pcap\n  \
     pktforge read -e -c 5 captures/mixed-sll2.pcapng\n  \
     pktforge read -v captures/server-ether.pcap | less\n  \
+    pktforge read --json captures/mixed-sll.pcap | jq -c 'select(.\"dns.qry.name\")'\n  \
     zcat big.pcap.gz | pktforge read - --count\n  \
     pktforge read captures/mixed-sll.pcap -w copy.pcapng")]
 pub struct Args {
@@ -45,6 +47,10 @@ pub struct Args {
     /// Print every packet's full layer tree (the packet model's show()).
     #[arg(short = 'v', group = "format")]
     pub verbose: bool,
+    /// JSON Lines: one flat object per packet with Wireshark's field names (frame.number,
+    /// ip.src, tcp.srcport, dns.qry.name...), values as `tshark -T fields` prints them.
+    #[arg(long, group = "format")]
+    pub json: bool,
     /// Print each packet's bytes in hex after its line.
     #[arg(short = 'x')]
     pub hex: bool,
@@ -173,7 +179,16 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         let mut d = keep.recycle();
         dissect(link, pkt.data, &mut d);
         if !a.count && a.write.is_none() {
-            if a.verbose {
+            if a.json {
+                let meta = FrameMeta {
+                    number: n,
+                    ts_sec: pkt.ts_sec,
+                    ts_nsec: pkt.ts_nsec,
+                    orig_len: pkt.orig_len,
+                    cap_len: pkt.caplen,
+                };
+                write_json(&meta, &d, &mut buf);
+            } else if a.verbose {
                 let p = Packet::parse(link, pkt.data);
                 buf.extend_from_slice(
                     format!(
