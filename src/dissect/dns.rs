@@ -261,6 +261,14 @@ impl<'a> DnsView<'a> {
     pub fn aa(&self) -> bool {
         self.b2() & 0x04 != 0
     }
+    /// Recursion available.
+    pub fn ra(&self) -> bool {
+        self.b3() & 0x80 != 0
+    }
+    /// Truncated.
+    pub fn tc(&self) -> bool {
+        self.b2() & 0x02 != 0
+    }
     /// Recursion desired.
     pub fn rd(&self) -> bool {
         self.b2() & 1 != 0

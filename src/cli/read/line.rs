@@ -424,13 +424,28 @@ fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
         }
     };
     if d.qr() == 0 {
-        let _ = write!(out, "{}{}", d.id(), if d.rd() { "+" } else { "" });
+        // tcpdump's flag marks: + recursion desired, | truncated.
+        let _ = write!(
+            out,
+            "{}{}{}",
+            d.id(),
+            if d.rd() { "+" } else { "" },
+            if d.tc() { "|" } else { "" }
+        );
         if d.arcount() > 0 {
             let _ = write!(out, " [{}au]", d.arcount());
         }
         q(out);
     } else {
-        let _ = write!(out, "{}{}", d.id(), if d.aa() { "*" } else { "" });
+        // * authoritative, - recursion not available, | truncated.
+        let _ = write!(
+            out,
+            "{}{}{}{}",
+            d.id(),
+            if d.aa() { "*" } else { "" },
+            if d.ra() { "" } else { "-" },
+            if d.tc() { "|" } else { "" }
+        );
         if d.rcode() != 0 {
             let _ = match d.rcode() {
                 1 => write!(out, " FormErr"),
