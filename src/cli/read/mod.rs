@@ -8,9 +8,12 @@
 
 pub mod line;
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 use crate::capture::{CaptureReader, LinkTypeNumber, PcapNgWriter, PcapWriter, RawPacket};
 use crate::cli::{CliError, CliResult};
@@ -136,26 +139,141 @@ fn write_err(path: &Path, e: &std::io::Error) -> CliError {
 
 /// Files larger than this get a progress bar on a terminal.
 const PROGRESS_MIN: u64 = 100 << 20;
-/// Output is handed to stdout in chunks of about this size.
-const OUT_CHUNK: usize = 1 << 20;
 
-/// Runs `pktforge read`.
+/// One packet of a batch: where its bytes are in the batch, and its record header.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    start: usize,
+    len: usize,
+    number: u64,
+    ts_sec: i64,
+    ts_nsec: u32,
+    orig_len: u32,
+    caplen: u32,
+    link: LinkTypeNumber,
+}
+
+/// Packets copied out of the reader's buffer, handed to a worker as one unit.
+struct Batch {
+    seq: u64,
+    data: Vec<u8>,
+    recs: Vec<Rec>,
+}
+
+/// Packets per batch, and bytes per batch, whichever comes first.
+const BATCH_PACKETS: usize = 2048;
+const BATCH_BYTES: usize = 1 << 20;
+
+/// What the reader thread reports when it is done.
+struct ReadEnd {
+    packets: u64,
+    failure: Option<CliError>,
+}
+
+/// Runs `pktforge read`: a reader thread streams the file into batches (and writes `-w`),
+/// worker threads dissect and format batches in parallel, and this thread writes their output
+/// in file order.
 pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let path = a
         .file
         .as_deref()
         .or(a.read.as_deref())
-        .ok_or_else(|| CliError::Usage("error: name a capture file, or - for stdin".into()))?;
+        .ok_or_else(|| CliError::Usage("error: name a capture file, or - for stdin".into()))?
+        .to_path_buf();
     let shown = path.display().to_string();
-    let mut reader =
-        CaptureReader::open(path).map_err(|e| CliError::Runtime(format!("error: {shown}: {e}")))?;
-    let progress = progress_bar(path);
-    let mut keep: Dissection<'static> = Dissection::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(OUT_CHUNK + 4096);
+    let reader = CaptureReader::open(&path)
+        .map_err(|e| CliError::Runtime(format!("error: {shown}: {e}")))?;
+    let progress = progress_bar(&path);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
+    let batch_rx = Arc::new(Mutex::new(batch_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(workers * 2);
+    let opts = Format {
+        json: a.json,
+        verbose: a.verbose,
+        hex: a.hex,
+        hex_ascii: a.hex_ascii,
+        link_header: a.link_header,
+        quiet: a.count || a.write.is_some(),
+    };
+    std::thread::scope(|scope| -> CliResult {
+        let reader_stop = Arc::clone(&stop);
+        let pb = progress.clone();
+        let reading = scope
+            .spawn(move || read_batches(reader, a, &shown, batch_tx, &reader_stop, pb.as_ref()));
+        for _ in 0..workers {
+            let rx = Arc::clone(&batch_rx);
+            let tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    // Hold the lock only to take the next batch.
+                    let next = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(batch) = next else { break };
+                    let text = format_batch(&batch, &opts);
+                    if tx.send((batch.seq, text)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Write in order.
+        let mut pending: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut next_seq = 0u64;
+        let mut result: CliResult = Ok(());
+        for (seq, text) in done_rx.iter() {
+            pending.insert(seq, text);
+            while let Some(text) = pending.remove(&next_seq) {
+                next_seq += 1;
+                if result.is_ok() {
+                    if let Err(e) = out.write_all(&text) {
+                        result = Err(CliError::from(e));
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        let end = reading
+            .join()
+            .map_err(|_| CliError::Runtime("error: the reader thread failed".into()))??;
+        if let Some(pb) = &progress {
+            pb.finish_and_clear();
+        }
+        result?;
+        if a.count {
+            out.write_all(format!("{}\n", end.packets).as_bytes())?;
+        }
+        match end.failure {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    })
+}
+
+/// The reader thread: packets into batches, `-w` in file order.
+fn read_batches(
+    mut reader: CaptureReader,
+    a: &Args,
+    shown: &str,
+    tx: mpsc::SyncSender<Batch>,
+    stop: &AtomicBool,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<ReadEnd, CliError> {
     let mut sink: Option<Sink> = None;
     let mut n: u64 = 0;
-    let mut failure: Option<CliError> = None;
-    while a.limit.is_none_or(|l| n < l) {
+    let mut seq = 0u64;
+    let mut failure = None;
+    let new_batch = |seq| Batch {
+        seq,
+        data: Vec::with_capacity(BATCH_BYTES + 65_536),
+        recs: Vec::with_capacity(BATCH_PACKETS),
+    };
+    let mut batch = new_batch(seq);
+    while a.limit.is_none_or(|l| n < l) && !stop.load(Ordering::Relaxed) {
         let pkt = match reader.next_packet() {
             None => break,
             Some(Ok(p)) => p,
@@ -175,70 +293,101 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
                 s.write(&pkt, w)?;
             }
         }
-        let link = LinkType::from_pcap(pkt.link.0);
-        let mut d = keep.recycle();
-        dissect(link, pkt.data, &mut d);
-        if !a.count && a.write.is_none() {
-            if a.json {
-                let meta = FrameMeta {
-                    number: n,
-                    ts_sec: pkt.ts_sec,
-                    ts_nsec: pkt.ts_nsec,
-                    orig_len: pkt.orig_len,
-                    cap_len: pkt.caplen,
-                };
-                write_json(&meta, &d, &mut buf);
-            } else if a.verbose {
-                let p = Packet::parse(link, pkt.data);
-                buf.extend_from_slice(
-                    format!(
-                        "Frame {n}: {} bytes on the wire, {} captured, {}\n",
-                        pkt.orig_len, pkt.caplen, pkt.link
-                    )
-                    .as_bytes(),
-                );
-                buf.extend_from_slice(p.show_raw().as_bytes());
-                if let Some(e) = p.error() {
-                    buf.extend_from_slice(format!("[malformed: {e}]\n").as_bytes());
-                }
-            } else {
-                let meta = LineMeta {
-                    ts_sec: pkt.ts_sec,
-                    ts_nsec: pkt.ts_nsec,
-                    orig_len: pkt.orig_len,
-                    link: pkt.link,
-                };
-                write_line(&meta, &d, a.link_header, &mut buf);
+        batch.recs.push(Rec {
+            start: batch.data.len(),
+            len: pkt.data.len(),
+            number: n,
+            ts_sec: pkt.ts_sec,
+            ts_nsec: pkt.ts_nsec,
+            orig_len: pkt.orig_len,
+            caplen: pkt.caplen,
+            link: pkt.link,
+        });
+        batch.data.extend_from_slice(pkt.data);
+        if batch.recs.len() >= BATCH_PACKETS || batch.data.len() >= BATCH_BYTES {
+            seq += 1;
+            let full = std::mem::replace(&mut batch, new_batch(seq));
+            if tx.send(full).is_err() {
+                break;
             }
-            if a.hex_ascii {
-                buf.extend_from_slice(hexdump(pkt.data).as_bytes());
-            } else if a.hex {
-                hex_lines(pkt.data, &mut buf);
-            }
-        }
-        keep = d.recycle();
-        if buf.len() >= OUT_CHUNK {
-            out.write_all(&buf)?;
-            buf.clear();
-            if let Some(pb) = &progress {
+            if let Some(pb) = progress {
                 pb.set_position(reader.bytes_read());
             }
         }
     }
-    if a.count {
-        buf.extend_from_slice(format!("{n}\n").as_bytes());
-    }
-    out.write_all(&buf)?;
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
+    if !batch.recs.is_empty() {
+        let _ = tx.send(batch);
     }
     if let (Some(s), Some(w)) = (sink, &a.write) {
         s.finish(w)?;
     }
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(()),
+    Ok(ReadEnd {
+        packets: n,
+        failure,
+    })
+}
+
+/// What to print for each packet.
+#[derive(Debug, Clone, Copy)]
+struct Format {
+    json: bool,
+    verbose: bool,
+    hex: bool,
+    hex_ascii: bool,
+    link_header: bool,
+    /// `--count` or `-w`: dissect, print nothing.
+    quiet: bool,
+}
+
+/// Dissects and formats one batch (in a worker thread).
+fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(if f.quiet { 0 } else { batch.recs.len() * 128 });
+    let mut d = Dissection::new();
+    for r in &batch.recs {
+        let data = batch.data.get(r.start..r.start + r.len).unwrap_or(&[]);
+        let link = LinkType::from_pcap(r.link.0);
+        dissect(link, data, &mut d);
+        if f.quiet {
+            continue;
+        }
+        if f.json {
+            let meta = FrameMeta {
+                number: r.number,
+                ts_sec: r.ts_sec,
+                ts_nsec: r.ts_nsec,
+                orig_len: r.orig_len,
+                cap_len: r.caplen,
+            };
+            write_json(&meta, &d, &mut buf);
+        } else if f.verbose {
+            let p = Packet::parse(link, data);
+            buf.extend_from_slice(
+                format!(
+                    "Frame {}: {} bytes on the wire, {} captured, {}\n",
+                    r.number, r.orig_len, r.caplen, r.link
+                )
+                .as_bytes(),
+            );
+            buf.extend_from_slice(p.show_raw().as_bytes());
+            if let Some(e) = p.error() {
+                buf.extend_from_slice(format!("[malformed: {e}]\n").as_bytes());
+            }
+        } else {
+            let meta = LineMeta {
+                ts_sec: r.ts_sec,
+                ts_nsec: r.ts_nsec,
+                orig_len: r.orig_len,
+                link: r.link,
+            };
+            write_line(&meta, &d, f.link_header, &mut buf);
+        }
+        if f.hex_ascii {
+            buf.extend_from_slice(hexdump(data).as_bytes());
+        } else if f.hex {
+            hex_lines(data, &mut buf);
+        }
     }
+    buf
 }
 
 /// `-x`: the bytes in hex, 16 per line, as tcpdump prints them.
