@@ -1,0 +1,64 @@
+//! End to end: `pktforge read` (reader thread, parallel dissect and format, ordered output)
+//! into a sink, for the default lines, `--json` and `--count`.
+//!
+//! The file comes from `PKTFORGE_BENCH_PCAP` (e.g. `python3 ../shared/bench/gen_workload.py
+//! --packets 200000 --out /tmp/mixed-200k.pcap`), else captures/server-ether.pcap.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pktforge::capture::CaptureReader;
+use pktforge::cli::read::{Args, run};
+
+fn args(file: &Path) -> Args {
+    Args {
+        file: Some(file.to_path_buf()),
+        read: None,
+        link_header: false,
+        verbose: false,
+        json: false,
+        hex: false,
+        hex_ascii: false,
+        limit: None,
+        count: false,
+        write: None,
+        numeric: false,
+    }
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let file = std::env::var_os("PKTFORGE_BENCH_PCAP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("captures/server-ether.pcap"));
+    let mut r = CaptureReader::open(&file).expect("bench capture");
+    let mut n = 0u64;
+    while let Some(p) = r.next_packet() {
+        p.expect("readable capture");
+        n += 1;
+    }
+    let mut g = c.benchmark_group("read");
+    g.throughput(Throughput::Elements(n));
+    g.sample_size(10);
+    let lines = args(&file);
+    g.bench_function("lines", |b| {
+        b.iter(|| run(&lines, &mut std::io::sink()).unwrap())
+    });
+    let json = Args {
+        json: true,
+        ..args(&file)
+    };
+    g.bench_function("json", |b| {
+        b.iter(|| run(&json, &mut std::io::sink()).unwrap())
+    });
+    let count = Args {
+        count: true,
+        ..args(&file)
+    };
+    g.bench_function("count", |b| {
+        b.iter(|| run(&count, &mut std::io::sink()).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, end_to_end);
+criterion_main!(benches);
