@@ -4,10 +4,11 @@
 //! The file comes from `PKTFORGE_BENCH_PCAP` (e.g. `python3 ../shared/bench/gen_workload.py
 //! --packets 200000 --out /tmp/mixed-200k.pcap`), else captures/server-ether.pcap.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pktforge::capture::CaptureReader;
+
+mod support;
 use pktforge::cli::read::{Args, run};
 
 fn args(file: &Path) -> Args {
@@ -27,15 +28,8 @@ fn args(file: &Path) -> Args {
 }
 
 fn end_to_end(c: &mut Criterion) {
-    let file = std::env::var_os("PKTFORGE_BENCH_PCAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("captures/server-ether.pcap"));
-    let mut r = CaptureReader::open(&file).expect("bench capture");
-    let mut n = 0u64;
-    while let Some(p) = r.next_packet() {
-        p.expect("readable capture");
-        n += 1;
-    }
+    let file = support::bench_file();
+    let n = support::load().1.len() as u64;
     let mut g = c.benchmark_group("read");
     g.throughput(Throughput::Elements(n));
     g.sample_size(10);

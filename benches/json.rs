@@ -1,6 +1,6 @@
 //! `write_json` throughput: dissect + JSON line per packet, over the packets of a pcap.
 //!
-//! The file is `PKTFORGE_BENCH_PCAP` (a classic pcap), else `captures/server-ether.pcap`.
+//! The file is `PKTFORGE_BENCH_PCAP` (pcap or pcapng), else `captures/server-ether.pcap`.
 //! Every packet is loaded into memory first; one iteration dissects every packet and writes
 //! its JSON line into one reused buffer (cleared per packet), and criterion's throughput
 //! (elements = packets) gives packets per second.
@@ -14,56 +14,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pktforge::LinkType;
+
+mod support;
 use pktforge::dissect::{Dissection, dissect};
 use pktforge::output::{FrameMeta, write_json};
 
-/// One packet of the file: timestamp, original length and bytes.
-struct Rec {
-    ts_sec: i64,
-    ts_nsec: u32,
-    orig_len: u32,
-    data: Vec<u8>,
-}
-
-/// Reads a classic pcap (either byte order, µs or ns): the link type and every packet.
-fn load(path: &str) -> (u32, Vec<Rec>) {
-    let b = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let magic_le = u32::from_le_bytes(b[0..4].try_into().unwrap());
-    let magic_be = u32::from_be_bytes(b[0..4].try_into().unwrap());
-    let le = matches!(magic_le, 0xa1b2_c3d4 | 0xa1b2_3c4d);
-    let nano = magic_le == 0xa1b2_3c4d || magic_be == 0xa1b2_3c4d;
-    let rd = |o: usize| {
-        let a: [u8; 4] = b[o..o + 4].try_into().unwrap();
-        if le {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        }
-    };
-    let link = rd(20) & 0x0fff_ffff;
-    let mut pkts = Vec::new();
-    let mut off = 24;
-    while off + 16 <= b.len() {
-        let n = rd(off + 8) as usize;
-        let frac = rd(off + 4);
-        pkts.push(Rec {
-            ts_sec: i64::from(rd(off)),
-            ts_nsec: if nano { frac } else { frac * 1000 },
-            orig_len: rd(off + 12),
-            data: b[off + 16..off + 16 + n].to_vec(),
-        });
-        off += 16 + n;
-    }
-    (link, pkts)
-}
-
 fn bench(c: &mut Criterion) {
-    let path = std::env::var("PKTFORGE_BENCH_PCAP").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/captures/server-ether.pcap").to_string()
-    });
-    let (link, pkts) = load(&path);
-    let link = LinkType::from_pcap(link);
+    let (link, pkts) = support::load();
     let mut g = c.benchmark_group("json");
     g.throughput(Throughput::Elements(pkts.len() as u64));
     g.measurement_time(Duration::from_secs(10));

@@ -8,37 +8,20 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
+use pktforge::capture::CaptureReader;
 use pktforge::dissect::{Dissection, FieldValue, RData, TcpOpt, View, dissect};
 use pktforge::layers::dns::DNSRRData;
 use pktforge::prelude::*;
 
-/// A tiny classic-pcap reader (either byte order, micro or nanosecond magic): the link
-/// type and the packets.
+/// The link type and the packets of a capture, read with the project's reader.
 fn read_pcap(path: &Path) -> (u32, Vec<Vec<u8>>) {
-    let b = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let magic = u32::from_le_bytes(b[0..4].try_into().unwrap());
-    let le = match magic {
-        0xa1b2_c3d4 | 0xa1b2_3c4d => true,
-        0xd4c3_b2a1 | 0x4d3c_b2a1 => false,
-        m => panic!("{}: not a classic pcap (magic {m:#x})", path.display()),
-    };
-    let u32_at = |o: usize| {
-        let a: [u8; 4] = b[o..o + 4].try_into().unwrap();
-        if le {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        }
-    };
-    let link = u32_at(20) & 0x0fff_ffff;
+    let mut r = CaptureReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut link = 1;
     let mut pkts = Vec::new();
-    let mut off = 24;
-    while off + 16 <= b.len() {
-        let incl = u32_at(off + 8) as usize;
-        let start = off + 16;
-        assert!(start + incl <= b.len(), "{}: cut record", path.display());
-        pkts.push(b[start..start + incl].to_vec());
-        off = start + incl;
+    while let Some(p) = r.next_packet() {
+        let p = p.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        link = p.link.0;
+        pkts.push(p.data.to_vec());
     }
     (link, pkts)
 }

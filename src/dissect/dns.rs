@@ -13,12 +13,10 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::views::{FieldSink, FieldValue};
 use super::{Malformed, MalformedReason};
+use crate::layers::dns::{self as dns_layer, NameWalkErr};
 use crate::wire::{array_at, be16, be32, u8_at};
 
-/// Most compression pointers followed while reading one name.
-pub const MAX_JUMPS: usize = 64;
-/// Longest name on the wire (RFC 1035 2.3.4), length bytes and final zero included.
-pub const MAX_NAME_WIRE: usize = 255;
+pub use crate::layers::dns::{MAX_JUMPS, MAX_NAME_WIRE};
 /// Record types whose data is one domain name (NS, MD, MF, CNAME, PTR, DNAME).
 const NAME_TYPES: [u16; 6] = [2, 3, 4, 5, 12, 39];
 
@@ -30,26 +28,6 @@ enum NameErr {
     Bad(Malformed),
 }
 
-fn bad(offset: usize, field: &'static str, value: u64, reason: &'static str) -> NameErr {
-    NameErr::Bad(Malformed {
-        layer: "DNS",
-        offset,
-        reason: MalformedReason::BadValue {
-            field,
-            value,
-            reason,
-        },
-    })
-}
-
-fn structure(offset: usize, reason: &'static str) -> NameErr {
-    NameErr::Bad(Malformed {
-        layer: "DNS",
-        offset,
-        reason: MalformedReason::Structure(reason),
-    })
-}
-
 fn truncated(needed: usize, actual: usize) -> Malformed {
     Malformed {
         layer: "DNS",
@@ -58,75 +36,49 @@ fn truncated(needed: usize, actual: usize) -> Malformed {
     }
 }
 
-/// Walks the name at `start` of `msg` with the owned dissector's rules; returns the offset
-/// just after its bytes at `start`. Labels before the first pointer must end before `limit`.
-fn walk_name(msg: &[u8], start: usize, limit: usize, base: usize) -> Result<usize, NameErr> {
-    let mut pos = start;
-    let mut lim = limit.min(msg.len());
-    let mut end: Option<usize> = None;
-    let mut visited = [0usize; MAX_JUMPS];
-    let mut n_visited = 0usize;
-    let mut wire_len = 0usize;
-    loop {
-        let b = match msg.get(pos) {
-            Some(&b) if pos < lim => b,
-            _ => return Err(NameErr::Truncated(base + pos + 1)),
+impl From<NameWalkErr> for NameErr {
+    fn from(e: NameWalkErr) -> Self {
+        let bad = |offset, field, value, reason| {
+            NameErr::Bad(Malformed {
+                layer: "DNS",
+                offset,
+                reason: MalformedReason::BadValue {
+                    field,
+                    value,
+                    reason,
+                },
+            })
         };
-        match b & 0xc0 {
-            0xc0 => {
-                let lo = match msg.get(pos + 1) {
-                    Some(&lo) if pos + 1 < lim => lo,
-                    _ => return Err(NameErr::Truncated(base + pos + 2)),
-                };
-                if end.is_none() {
-                    end = Some(pos + 2);
-                }
-                let target = (usize::from(b & 0x3f) << 8) | usize::from(lo);
-                if target >= msg.len() {
-                    return Err(bad(
-                        base + pos,
-                        "name pointer",
-                        target as u64,
-                        "compression pointer past the end of the message",
-                    ));
-                }
-                let seen = visited.get(..n_visited).unwrap_or(&[]);
-                if seen.contains(&target) || n_visited >= MAX_JUMPS {
-                    return Err(structure(base + pos, "compression pointer loop"));
-                }
-                if let Some(slot) = visited.get_mut(n_visited) {
-                    *slot = target;
-                }
-                n_visited += 1;
-                pos = target;
-                lim = msg.len();
-            }
-            0x40 | 0x80 => {
-                return Err(bad(
-                    base + pos,
-                    "label length",
-                    u64::from(b),
-                    "label over 63 bytes (reserved label type)",
-                ));
-            }
-            _ if b == 0 => {
-                pos += 1;
-                break;
-            }
-            _ => {
-                let n = usize::from(b);
-                if pos + 1 + n > lim || msg.len() < pos + 1 + n {
-                    return Err(NameErr::Truncated(base + pos + 1 + n));
-                }
-                wire_len += 1 + n;
-                if wire_len + 1 > MAX_NAME_WIRE {
-                    return Err(structure(base + start, "name longer than 255 bytes"));
-                }
-                pos += 1 + n;
-            }
+        let structure = |offset, reason| {
+            NameErr::Bad(Malformed {
+                layer: "DNS",
+                offset,
+                reason: MalformedReason::Structure(reason),
+            })
+        };
+        match e {
+            NameWalkErr::Truncated(n) => NameErr::Truncated(n),
+            NameWalkErr::PointerPastEnd { offset, target } => bad(
+                offset,
+                "name pointer",
+                target as u64,
+                "compression pointer past the end of the message",
+            ),
+            NameWalkErr::ReservedLabel { offset, byte } => bad(
+                offset,
+                "label length",
+                u64::from(byte),
+                "label over 63 bytes (reserved label type)",
+            ),
+            NameWalkErr::Loop { offset } => structure(offset, "compression pointer loop"),
+            NameWalkErr::TooLong { offset } => structure(offset, "name longer than 255 bytes"),
         }
     }
-    Ok(end.unwrap_or(pos))
+}
+
+/// Walks the name at `start` without looking at its labels (the owned model's walker).
+fn walk_name(msg: &[u8], start: usize, limit: usize, base: usize) -> Result<usize, NameErr> {
+    Ok(dns_layer::walk_name(msg, start, limit, base, |_| {})?)
 }
 
 fn name_err(e: NameErr, total: usize) -> Malformed {

@@ -53,8 +53,8 @@ pub use views::*;
 use crate::bind::{self, BINDINGS};
 use crate::error::ParseError;
 use crate::layers::LayerKind;
-use crate::layers::icmp;
 use crate::layers::loopback::null_family;
+use crate::layers::{icmp, icmpv6};
 use crate::packet::LinkType;
 use crate::wire::{array_at, u8_at};
 
@@ -433,28 +433,6 @@ fn head<'a>(data: &'a [u8], n: usize, layer: &'static str) -> Result<&'a [u8], M
         .ok_or_else(|| Malformed::new_truncated(layer, n, data.len()))
 }
 
-/// scapy's `icmp6typesminhdrlen` for the ICMPv6 types with a class.
-fn icmp6_min_len(t: u8) -> Option<usize> {
-    Some(match t {
-        1..=4 | 128 | 129 | 133 => 8,
-        134 => 16,
-        135 | 136 => 24,
-        137 => 40,
-        _ => return None,
-    })
-}
-
-fn ndopt_kind(t: u8) -> LayerKind {
-    match t {
-        1 => LayerKind::ICMPv6NDOptSrcLLAddr,
-        2 => LayerKind::ICMPv6NDOptDstLLAddr,
-        3 => LayerKind::ICMPv6NDOptPrefixInfo,
-        4 => LayerKind::ICMPv6NDOptRedirectedHdr,
-        5 => LayerKind::ICMPv6NDOptMTU,
-        _ => LayerKind::ICMPv6NDOptUnknown,
-    }
-}
-
 fn dissect_ipv4(data: &[u8]) -> Result<(&[u8], usize), Malformed> {
     let b0 = u8_at(data, 0).unwrap_or(0);
     if data.len() < 20 {
@@ -494,7 +472,7 @@ fn dissect_icmpv6(data: &[u8]) -> One<'_> {
         return Err(Malformed::new_truncated("ICMPv6", 4, data.len()));
     }
     let t = u8_at(data, 0).unwrap_or(0);
-    let Some(min) = icmp6_min_len(t).filter(|&m| data.len() >= m) else {
+    let Some(min) = icmpv6::min_len(t).filter(|&m| data.len() >= m) else {
         return Ok((
             K::ICMPv6Unknown,
             View::Icmpv6(Icmpv6View {
@@ -523,7 +501,7 @@ fn dissect_icmpv6(data: &[u8]) -> One<'_> {
 
 fn dissect_ndopt(data: &[u8]) -> One<'_> {
     use LayerKind as K;
-    let kind = ndopt_kind(u8_at(data, 0).unwrap_or(0));
+    let kind = icmpv6::ndopt_kind(u8_at(data, 0).unwrap_or(0));
     let name = kind.name();
     let Some(len) = u8_at(data, 1) else {
         return Err(Malformed::new_truncated(name, 2, data.len()));
@@ -706,7 +684,7 @@ fn payload_len(view: &View<'_>, hlen: usize) -> Option<usize> {
 /// scapy's `_ICMPv6NDGuessPayload`: an ND option follows when two bytes remain.
 fn nd_next(payload: &[u8]) -> Option<LayerKind> {
     if payload.len() > 1 {
-        payload.first().map(|&t| ndopt_kind(t))
+        payload.first().map(|&t| icmpv6::ndopt_kind(t))
     } else {
         None
     }

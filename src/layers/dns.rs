@@ -268,10 +268,10 @@ const DISPATCHED_TYPES: [u16; 16] = [
 ];
 
 /// Most pointers followed while decoding one name.
-const MAX_JUMPS: usize = 64;
+pub const MAX_JUMPS: usize = 64;
 
 /// Longest name on the wire (RFC 1035 2.3.4), length bytes and final zero included.
-const MAX_NAME_WIRE: usize = 255;
+pub const MAX_NAME_WIRE: usize = 255;
 
 // ---------------------------------------------------------------------------------------
 // Names
@@ -382,79 +382,92 @@ impl FieldType for DnsName {
     }
 }
 
-/// Why a name could not be read.
-enum NameErr {
+/// Why a name could not be walked. Offsets include the walker's `base`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameWalkErr {
     /// The bytes end inside the name: `needed` bytes of the buffer are needed.
     Truncated(usize),
-    /// A structural error (loop, bad pointer, reserved label type, too long).
-    Bad(ParseError),
+    /// A compression pointer past the end of the message.
+    PointerPastEnd {
+        /// Offset of the pointer.
+        offset: usize,
+        /// Where it points.
+        target: usize,
+    },
+    /// A label type 0x40 or 0x80.
+    ReservedLabel {
+        /// Offset of the length byte.
+        offset: usize,
+        /// The length byte.
+        byte: u8,
+    },
+    /// A pointer seen before, or more than [`MAX_JUMPS`] of them.
+    Loop {
+        /// Offset of the pointer.
+        offset: usize,
+    },
+    /// More than [`MAX_NAME_WIRE`] bytes.
+    TooLong {
+        /// Offset of the name.
+        offset: usize,
+    },
 }
 
-fn malformed(reason: String) -> NameErr {
-    NameErr::Bad(ParseError::Malformed {
-        layer: "DNS",
-        offset: 0,
-        reason,
-    })
-}
-
-/// Reads the name at `start` of `msg` (the DNS message). Labels read before the first
-/// pointer must end before `limit`; pointers may go anywhere in `msg`. Returns the name's
-/// text and the offset just after its bytes at `start`. `base` is added to offsets in errors.
-fn read_name(
+/// Walks the name at `start` of `msg` (the DNS message), calling `on_label` with each label
+/// in order. Labels read before the first pointer must end before `limit`; pointers may go
+/// anywhere in `msg`, at most [`MAX_JUMPS`] of them, none twice. Returns the offset just after
+/// the name's own bytes at `start`. `base` is added to offsets in errors. Allocation-free:
+/// the fast dissector and the owned model share this one walker.
+pub(crate) fn walk_name(
     msg: &[u8],
     start: usize,
     limit: usize,
     base: usize,
-) -> Result<(DnsName, usize), NameErr> {
+    mut on_label: impl FnMut(&[u8]),
+) -> Result<usize, NameWalkErr> {
     let mut pos = start;
     let mut lim = limit.min(msg.len());
     let mut end: Option<usize> = None;
-    let mut visited: Vec<usize> = Vec::new();
-    let mut name: Vec<u8> = Vec::new();
+    let mut visited = [0usize; MAX_JUMPS];
+    let mut n_visited = 0usize;
     let mut wire_len = 0usize;
     loop {
         let b = match msg.get(pos) {
             Some(&b) if pos < lim => b,
-            _ => return Err(NameErr::Truncated(base + pos + 1)),
+            _ => return Err(NameWalkErr::Truncated(base + pos + 1)),
         };
         match b & 0xc0 {
             0xc0 => {
                 let lo = match msg.get(pos + 1) {
                     Some(&lo) if pos + 1 < lim => lo,
-                    _ => return Err(NameErr::Truncated(base + pos + 2)),
+                    _ => return Err(NameWalkErr::Truncated(base + pos + 2)),
                 };
                 if end.is_none() {
                     end = Some(pos + 2);
                 }
                 let target = (usize::from(b & 0x3f) << 8) | usize::from(lo);
                 if target >= msg.len() {
-                    return Err(NameErr::Bad(ParseError::BadValue {
-                        layer: "DNS",
+                    return Err(NameWalkErr::PointerPastEnd {
                         offset: base + pos,
-                        field: "name pointer",
-                        value: target as u64,
-                        reason: "compression pointer past the end of the message",
-                    }));
+                        target,
+                    });
                 }
-                if visited.contains(&target) || visited.len() >= MAX_JUMPS {
-                    return Err(malformed(format!(
-                        "compression pointer loop at offset {}",
-                        base + pos
-                    )));
+                let seen = visited.get(..n_visited).unwrap_or(&[]);
+                if seen.contains(&target) || n_visited >= MAX_JUMPS {
+                    return Err(NameWalkErr::Loop { offset: base + pos });
                 }
-                visited.push(target);
+                if let Some(slot) = visited.get_mut(n_visited) {
+                    *slot = target;
+                }
+                n_visited += 1;
                 pos = target;
                 lim = msg.len();
             }
             0x40 | 0x80 => {
-                return Err(NameErr::Bad(ParseError::BadValue {
-                    layer: "DNS",
+                return Err(NameWalkErr::ReservedLabel {
                     offset: base + pos,
-                    field: "label length",
-                    value: u64::from(b),
-                    reason: "label over 63 bytes (reserved label type)",
-                }));
+                    byte: b,
+                });
             }
             _ if b == 0 => {
                 pos += 1;
@@ -464,22 +477,78 @@ fn read_name(
                 let n = usize::from(b);
                 let label = match msg.get(pos + 1..pos + 1 + n) {
                     Some(l) if pos + 1 + n <= lim => l,
-                    _ => return Err(NameErr::Truncated(base + pos + 1 + n)),
+                    _ => return Err(NameWalkErr::Truncated(base + pos + 1 + n)),
                 };
                 wire_len += 1 + n;
                 if wire_len + 1 > MAX_NAME_WIRE {
-                    return Err(malformed(format!(
-                        "name longer than {MAX_NAME_WIRE} bytes at offset {}",
-                        base + start
-                    )));
+                    return Err(NameWalkErr::TooLong {
+                        offset: base + start,
+                    });
                 }
-                name.extend_from_slice(label);
-                name.push(b'.');
+                on_label(label);
                 pos += 1 + n;
             }
         }
     }
-    let end = end.unwrap_or(pos);
+    Ok(end.unwrap_or(pos))
+}
+
+/// Why a name could not be read.
+enum NameErr {
+    /// The bytes end inside the name: `needed` bytes of the buffer are needed.
+    Truncated(usize),
+    /// A structural error (loop, bad pointer, reserved label type, too long).
+    Bad(ParseError),
+}
+
+impl From<NameWalkErr> for NameErr {
+    fn from(e: NameWalkErr) -> Self {
+        let malformed = |reason: String| {
+            NameErr::Bad(ParseError::Malformed {
+                layer: "DNS",
+                offset: 0,
+                reason,
+            })
+        };
+        match e {
+            NameWalkErr::Truncated(n) => NameErr::Truncated(n),
+            NameWalkErr::PointerPastEnd { offset, target } => NameErr::Bad(ParseError::BadValue {
+                layer: "DNS",
+                offset,
+                field: "name pointer",
+                value: target as u64,
+                reason: "compression pointer past the end of the message",
+            }),
+            NameWalkErr::ReservedLabel { offset, byte } => NameErr::Bad(ParseError::BadValue {
+                layer: "DNS",
+                offset,
+                field: "label length",
+                value: u64::from(byte),
+                reason: "label over 63 bytes (reserved label type)",
+            }),
+            NameWalkErr::Loop { offset } => {
+                malformed(format!("compression pointer loop at offset {offset}"))
+            }
+            NameWalkErr::TooLong { offset } => malformed(format!(
+                "name longer than {MAX_NAME_WIRE} bytes at offset {offset}"
+            )),
+        }
+    }
+}
+
+/// Reads the name at `start` of `msg` (see [`walk_name`]): its text and the offset just after
+/// its bytes at `start`.
+fn read_name(
+    msg: &[u8],
+    start: usize,
+    limit: usize,
+    base: usize,
+) -> Result<(DnsName, usize), NameErr> {
+    let mut name: Vec<u8> = Vec::new();
+    let end = walk_name(msg, start, limit, base, |label| {
+        name.extend_from_slice(label);
+        name.push(b'.');
+    })?;
     if name.is_empty() {
         name.push(b'.');
     }

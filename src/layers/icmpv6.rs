@@ -818,8 +818,9 @@ impl Proto for ICMPv6NDOptUnknown {
 // ---------------------------------------------------------------------------------------
 // Dissection.
 
-/// scapy's `icmp6typesminhdrlen` for the types that have a class here.
-fn min_len(t: u8) -> Option<usize> {
+/// scapy's `icmp6typesminhdrlen` for the types that have a class here (shorter messages
+/// are `ICMPv6Unknown`); the fast dissector uses the same table.
+pub fn min_len(t: u8) -> Option<usize> {
     Some(match t {
         1..=4 | 128 | 129 | 133 => 8,
         134 => 16,
