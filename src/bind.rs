@@ -173,7 +173,9 @@ fn is_error_kind(k: LayerKind) -> bool {
     base_kind(k) != k
 }
 
-fn lower_matches(row: LayerKind, lower: LayerKind) -> bool {
+/// Whether a binding row written for `row` applies to a `lower` layer (IPv6 rows apply to
+/// its extension headers, 802.1Q rows to 802.1ad tags).
+pub fn lower_matches(row: LayerKind, lower: LayerKind) -> bool {
     row == lower
         || (row == K::IPv6 && ipv6_family(lower))
         || (row == K::Dot1Q && lower == K::Dot1AD)

@@ -344,27 +344,12 @@ fn bind_field(name: &str) -> Option<BindField> {
 fn bind_index() -> &'static [Vec<Row>] {
     static INDEX: OnceLock<Vec<Vec<Row>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        use LayerKind as K;
-        let ipv6_family = |k: LayerKind| {
-            matches!(
-                k,
-                K::IPv6
-                    | K::IPv6ExtHdrHopByHop
-                    | K::IPv6ExtHdrRouting
-                    | K::IPv6ExtHdrFragment
-                    | K::IPv6ExtHdrDestOpt
-            )
-        };
         LayerKind::ALL
             .iter()
             .map(|&lower| {
                 BINDINGS
                     .iter()
-                    .filter(|r| {
-                        r.lower == lower
-                            || (r.lower == K::IPv6 && ipv6_family(lower))
-                            || (r.lower == K::Dot1Q && lower == K::Dot1AD)
-                    })
+                    .filter(|r| bind::lower_matches(r.lower, lower))
                     .filter_map(|r| Some((bind_field(r.field)?, r.value, r.upper)))
                     .collect()
             })

@@ -122,29 +122,17 @@ pub enum IpOption {
 impl IpOption {
     /// Record route with the given addresses.
     pub fn record_route(routers: Vec<Ipv4Addr>) -> Self {
-        IpOption::RecordRoute {
-            length: None,
-            pointer: 4,
-            routers,
-        }
+        Self::route(opt::RR, None, 4, routers)
     }
 
     /// Loose source route through the given addresses.
     pub fn lsrr(routers: Vec<Ipv4Addr>) -> Self {
-        IpOption::Lsrr {
-            length: None,
-            pointer: 4,
-            routers,
-        }
+        Self::route(opt::LSRR, None, 4, routers)
     }
 
     /// Strict source route through the given addresses.
     pub fn ssrr(routers: Vec<Ipv4Addr>) -> Self {
-        IpOption::Ssrr {
-            length: None,
-            pointer: 4,
-            routers,
-        }
+        Self::route(opt::SSRR, None, 4, routers)
     }
 
     /// scapy's `IPOption_Timestamp()` defaults.
@@ -277,6 +265,27 @@ impl IpOption {
         v
     }
 
+    /// The route option of type `t` (RR, LSRR or SSRR; any other type gives SSRR).
+    fn route(t: u8, length: Option<u8>, pointer: u8, routers: Vec<Ipv4Addr>) -> IpOption {
+        match t {
+            opt::RR => IpOption::RecordRoute {
+                length,
+                pointer,
+                routers,
+            },
+            opt::LSRR => IpOption::Lsrr {
+                length,
+                pointer,
+                routers,
+            },
+            _ => IpOption::Ssrr {
+                length,
+                pointer,
+                routers,
+            },
+        }
+    }
+
     fn parse_one(t: u8, len: u8, body: &[u8]) -> IpOption {
         let unknown = || IpOption::Unknown {
             option: t,
@@ -295,24 +304,7 @@ impl IpOption {
                     .chunks_exact(4)
                     .filter_map(|c| <[u8; 4]>::try_from(c).ok().map(Ipv4Addr::from))
                     .collect();
-                let length = Some(len);
-                match t {
-                    opt::RR => IpOption::RecordRoute {
-                        length,
-                        pointer,
-                        routers,
-                    },
-                    opt::LSRR => IpOption::Lsrr {
-                        length,
-                        pointer,
-                        routers,
-                    },
-                    _ => IpOption::Ssrr {
-                        length,
-                        pointer,
-                        routers,
-                    },
-                }
+                Self::route(t, Some(len), pointer, routers)
             }
             opt::TIMESTAMP => {
                 let (Some(pointer), Some(of)) = (u8_at(body, 0), u8_at(body, 1)) else {
@@ -424,23 +416,12 @@ impl IpOption {
                     },
                     other => (addr_list(other)?, 4, None),
                 };
-                match name {
-                    "RR" => IpOption::RecordRoute {
-                        length,
-                        pointer,
-                        routers,
-                    },
-                    "LSRR" => IpOption::Lsrr {
-                        length,
-                        pointer,
-                        routers,
-                    },
-                    _ => IpOption::Ssrr {
-                        length,
-                        pointer,
-                        routers,
-                    },
-                }
+                let t = match name {
+                    "RR" => opt::RR,
+                    "LSRR" => opt::LSRR,
+                    _ => opt::SSRR,
+                };
+                IpOption::route(t, length, pointer, routers)
             }
             // ('RouterAlert', alert) or ('RouterAlert', (alert, length)).
             "RouterAlert" => match arg {

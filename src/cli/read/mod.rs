@@ -346,7 +346,10 @@ fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
     for r in &batch.recs {
         let data = batch.data.get(r.start..r.start + r.len).unwrap_or(&[]);
         let link = LinkType::from_pcap(r.link.0);
-        dissect(link, data, &mut d);
+        // -v shows the packet model's tree; everything else reads the fast dissection.
+        if !f.verbose || f.quiet {
+            dissect(link, data, &mut d);
+        }
         if f.quiet {
             continue;
         }
