@@ -1,5 +1,6 @@
-//! End to end: `pktforge read` (reader thread, parallel dissect and format, ordered output)
-//! into a sink, for the default lines, `--json` and `--count`.
+//! End to end: `pktforge read` into a sink, for the default lines, `--json` and `--count`,
+//! with the file mapped and read in parallel chunks (the default for a classic pcap), and
+//! for `--count` also with `--no-mmap` (one reader thread feeding the dissecting threads).
 //!
 //! The file comes from `PKTFORGE_BENCH_PCAP` (e.g. `python3 ../shared/bench/gen_workload.py
 //! --packets 200000 --out /tmp/mixed-200k.pcap`), else captures/server-ether.pcap.
@@ -24,6 +25,7 @@ fn args(file: &Path) -> Args {
         count: false,
         write: None,
         numeric: false,
+        no_mmap: false,
     }
 }
 
@@ -50,6 +52,14 @@ fn end_to_end(c: &mut Criterion) {
     };
     g.bench_function("count", |b| {
         b.iter(|| run(&count, &mut std::io::sink()).unwrap())
+    });
+    let count_streamed = Args {
+        count: true,
+        no_mmap: true,
+        ..args(&file)
+    };
+    g.bench_function("count_no_mmap", |b| {
+        b.iter(|| run(&count_streamed, &mut std::io::sink()).unwrap())
     });
     g.finish();
 }

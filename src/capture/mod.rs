@@ -2,17 +2,20 @@
 //!
 //! - [`CaptureReader`] streams packets out of a file or standard input with bounded memory,
 //!   lending each packet's bytes until the next call (see [`reader`] for the formats read
-//!   and what happens with damaged or hostile files).
+//!   and what happens with damaged or hostile files); [`CaptureReader::open_mapped`] maps a
+//!   regular file instead and lends packets straight out of the mapping ([`MappedFile`]).
 //! - [`PcapWriter`] writes classic pcap; [`PcapNgWriter`] writes pcapng (one interface per
 //!   link type seen).
 //! - [`LinkTypeNumber`] names the `LINKTYPE_*` numbers both formats use.
 
 pub mod linktype;
+pub mod mapped;
 pub mod pcap_writer;
 pub mod pcapng_writer;
 pub mod reader;
 
 pub use linktype::LinkTypeNumber;
+pub use mapped::MappedFile;
 pub use pcap_writer::PcapWriter;
 pub use pcapng_writer::PcapNgWriter;
 pub use reader::{CaptureError, CaptureReader, FileFormat, InterfaceInfo, RawPacket};

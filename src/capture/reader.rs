@@ -83,6 +83,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use super::linktype::LinkTypeNumber;
+use super::mapped::MappedFile;
 
 /// The largest record (pcap caplen, pcapng block length) the reader accepts: 16 MiB.
 ///
@@ -300,6 +301,8 @@ pub struct RawPacket<'a> {
     /// Interface index over the whole file, counting IDBs across sections as Wireshark
     /// does (`frame.interface_id`); 0 for classic pcap.
     pub interface: u32,
+    /// Offset of the first captured byte in the (decompressed) stream.
+    pub offset: u64,
     /// The captured bytes.
     pub data: &'a [u8],
     /// The packet's first `opt_comment` (pcapng EPB/PB), when it is valid UTF-8.
@@ -343,10 +346,26 @@ struct Found {
     interface: u32,
 }
 
+/// The bytes the reader parses: a buffer refilled from a stream, or a whole mapped file.
+enum Buffer {
+    Heap(Vec<u8>),
+    Mapped(MappedFile),
+}
+
+impl std::ops::Deref for Buffer {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Buffer::Heap(v) => v,
+            Buffer::Mapped(m) => m.bytes(),
+        }
+    }
+}
+
 /// Streams packets out of a pcap or pcapng file (see the [module docs](self)).
 pub struct CaptureReader {
     src: Box<dyn Read + Send>,
-    buf: Vec<u8>,
+    buf: Buffer,
     /// First unconsumed byte in `buf`.
     pos: usize,
     /// End of the valid bytes in `buf`.
@@ -361,6 +380,8 @@ pub struct CaptureReader {
     kind: Kind,
     interfaces: Vec<InterfaceInfo>,
     section_comment: Option<String>,
+    /// Mapped files: bytes before this offset have been touched ahead of the walk.
+    touched: usize,
 }
 
 impl fmt::Debug for CaptureReader {
@@ -404,6 +425,31 @@ fn u64_at(b: &[u8], off: usize, be: bool) -> Option<u64> {
 /// Rounds up to a multiple of 4.
 fn pad4(n: usize) -> Option<usize> {
     n.checked_add(3).map(|v| v & !3)
+}
+
+/// How many chained plausible records [`CaptureReader::resync_pcap`] wants.
+pub const RESYNC_HOPS: usize = 8;
+
+/// How far ahead of the record walk a mapped file's bytes are touched.
+const TOUCH_AHEAD: usize = 8192;
+
+/// Reads one byte of every cache line from `touched` up to `pos + TOUCH_AHEAD`, returning
+/// the new `touched`. Walking pcap records is pointer chasing (each header gives the next
+/// one's offset), so in a mapped file every header is a cache miss the CPU waits for; these
+/// reads do not depend on each other and run ahead in parallel, and the headers are then
+/// found in cache. Measured with hyperfine, `read --count` over the 2M-packet workload:
+/// 281 ms without, 245 ms with (same run, 20 runs each).
+#[inline]
+fn touch_ahead(bytes: &[u8], pos: usize, mut touched: usize) -> usize {
+    let stop = pos.saturating_add(TOUCH_AHEAD).min(bytes.len());
+    touched = touched.max(pos);
+    let mut acc = 0u8;
+    while touched < stop {
+        acc ^= bytes.get(touched).copied().unwrap_or(0);
+        touched += 64;
+    }
+    std::hint::black_box(acc);
+    touched
 }
 
 /// Splits a timestamp in `units` per second into seconds and nanoseconds.
@@ -473,11 +519,124 @@ impl CaptureReader {
         Self::from_read(Box::new(f))
     }
 
-    /// Reads a capture from any byte stream (plain or gzip).
-    pub fn from_read(src: Box<dyn Read + Send>) -> Result<Self, CaptureError> {
-        let mut r = CaptureReader {
+    /// Opens a capture file mapped into memory instead of read through a buffer: packets
+    /// are then lent straight out of the mapping, and [`mapped`](Self::mapped) shares it
+    /// with other threads. `-`, files that are not regular files, empty files and
+    /// gzip-compressed files are read as [`open`](Self::open) reads them.
+    ///
+    /// # Safety
+    ///
+    /// As for [`MappedFile::map`]: the file must not be truncated or modified while the
+    /// reader, or a clone of its mapping, lives.
+    #[allow(unsafe_code)] // Passes on MappedFile::map's contract.
+    pub unsafe fn open_mapped(path: &Path) -> Result<Self, CaptureError> {
+        if path.as_os_str() == "-" {
+            return Self::open(path);
+        }
+        let io_err = |source| CaptureError::Io { offset: 0, source };
+        let f = File::open(path).map_err(io_err)?;
+        let meta = f.metadata().map_err(io_err)?;
+        if !meta.is_file() || meta.len() < 4 {
+            return Self::from_read(Box::new(f));
+        }
+        // SAFETY: passed on to our caller, who guarantees the file stays as it is.
+        let map = unsafe { MappedFile::map(&f) }.map_err(io_err)?;
+        if map.bytes().get(..2) == Some(&[0x1f, 0x8b]) {
+            // The mapping was not read from: `f` still reads from the start.
+            drop(map);
+            return Self::from_read(Box::new(f));
+        }
+        let len = map.bytes().len();
+        let mut r = Self::with_buffer(Box::new(io::empty()), Buffer::Mapped(map));
+        r.end = len;
+        r.eof = true;
+        r.detect()?;
+        Ok(r)
+    }
+
+    /// The mapped file when the reader was opened with [`open_mapped`](Self::open_mapped)
+    /// on a plain regular file; [`RawPacket::offset`] then indexes into it.
+    pub fn mapped(&self) -> Option<&MappedFile> {
+        match &self.buf {
+            Buffer::Mapped(m) => Some(m),
+            Buffer::Heap(_) => None,
+        }
+    }
+
+    /// For a mapped classic pcap file: another reader over the same mapping whose next
+    /// record is the one at byte offset `at`. It reads records exactly as this reader would
+    /// from there; whether a record really starts at `at` is for the caller to know (see
+    /// [`resync_pcap`](Self::resync_pcap)). `None` for pcapng, streams and offsets before
+    /// the first record.
+    pub fn pcap_reader_at(&self, at: usize) -> Option<CaptureReader> {
+        let (Buffer::Mapped(m), Kind::Pcap(st)) = (&self.buf, &self.kind) else {
+            return None;
+        };
+        if at < 24 {
+            return None;
+        }
+        let mut r = Self::with_buffer(Box::new(io::empty()), Buffer::Mapped(m.clone()));
+        r.end = m.bytes().len();
+        r.eof = true;
+        r.pos = at.min(r.end);
+        r.format = self.format;
+        r.kind = Kind::Pcap(*st);
+        Some(r)
+    }
+
+    /// For a mapped classic pcap file: a likely record start in `from..to`, for readers
+    /// that split the file into chunks and read them in parallel. Record headers carry no
+    /// marker, so this is a guess: the first offset where [`RESYNC_HOPS`] records in a row
+    /// have plausible headers (captured length at most the original length, which is not 0
+    /// and within the record limit; a fraction of a second under one second; seconds within
+    /// a day of each other) and each ends where the next begins (or the last ends exactly at
+    /// the end of the file). The caller must check
+    /// the guess against the end of the previous chunk's records, which is the truth.
+    pub fn resync_pcap(&self, from: usize, to: usize) -> Option<usize> {
+        let (Buffer::Mapped(m), Kind::Pcap(st)) = (&self.buf, &self.kind) else {
+            return None;
+        };
+        let b = m.bytes();
+        let frac_limit = if st.nsec { 1_000_000_000 } else { 1_000_000 };
+        // A plausible record at `at`: its length, header included, and its seconds.
+        let record = |at: usize| -> Option<(usize, u32)> {
+            let sec = u32_at(b, at, st.be)?;
+            let frac = u32_at(b, at.checked_add(4)?, st.be)?;
+            let mut caplen = u32_at(b, at.checked_add(8)?, st.be)?;
+            let mut orig = u32_at(b, at.checked_add(12)?, st.be)?;
+            if st.swapped_lens && caplen > orig {
+                std::mem::swap(&mut caplen, &mut orig);
+            }
+            if frac >= frac_limit || caplen > orig || orig > MAX_RECORD_LEN || orig == 0 {
+                return None;
+            }
+            let total = st.hdr_len.checked_add(caplen as usize)?;
+            (at.checked_add(total)? <= b.len()).then_some((total, sec))
+        };
+        (from.max(24)..to.min(b.len())).find(|&start| {
+            let mut at = start;
+            let mut first_sec = None;
+            for _ in 0..RESYNC_HOPS {
+                let Some((n, sec)) = record(at) else {
+                    return false;
+                };
+                // The records of a chain are within a day of each other.
+                if sec.abs_diff(*first_sec.get_or_insert(sec)) > 86_400 {
+                    return false;
+                }
+                at += n;
+                if at == b.len() {
+                    return true;
+                }
+            }
+            true
+        })
+    }
+
+    fn with_buffer(src: Box<dyn Read + Send>, buf: Buffer) -> Self {
+        CaptureReader {
             src,
-            buf: vec![0; BUF_LEN],
+            buf,
             pos: 0,
             end: 0,
             base: 0,
@@ -488,7 +647,20 @@ impl CaptureReader {
             kind: Kind::Ng(NgState::default()),
             interfaces: Vec::new(),
             section_comment: None,
-        };
+            touched: 0,
+        }
+    }
+
+    /// Reads a capture from any byte stream (plain or gzip).
+    pub fn from_read(src: Box<dyn Read + Send>) -> Result<Self, CaptureError> {
+        let mut r = Self::with_buffer(src, Buffer::Heap(vec![0; BUF_LEN]));
+        r.detect()?;
+        Ok(r)
+    }
+
+    /// Recognises gzip (streams only) and the file format, and reads the file header.
+    fn detect(&mut self) -> Result<(), CaptureError> {
+        let r = self;
         let n = r.fill_to(4)?;
         if n == 0 {
             return Err(CaptureError::Empty);
@@ -523,7 +695,7 @@ impl CaptureReader {
         } else {
             return Err(CaptureError::NotACapture { magic });
         }
-        Ok(r)
+        Ok(())
     }
 
     /// The container format (for pcapng, see [`interfaces`](Self::interfaces)).
@@ -577,6 +749,7 @@ impl CaptureReader {
                     orig_len: f.orig_len,
                     link: f.link,
                     interface: f.interface,
+                    offset: self.base + f.data.0 as u64,
                     data,
                     comment,
                 }))
@@ -597,17 +770,21 @@ impl CaptureReader {
     /// the bytes that really arrive rather than what a header claims.
     fn fill_to(&mut self, n: usize) -> Result<usize, CaptureError> {
         while self.end - self.pos < n && !self.eof {
-            if self.pos > 0 && self.pos + n > self.buf.len() {
-                self.buf.copy_within(self.pos..self.end, 0);
+            // A mapped file is all there from the start (`eof` is set).
+            let Buffer::Heap(buf) = &mut self.buf else {
+                break;
+            };
+            if self.pos > 0 && self.pos + n > buf.len() {
+                buf.copy_within(self.pos..self.end, 0);
                 self.base += self.pos as u64;
                 self.end -= self.pos;
                 self.pos = 0;
             }
-            if self.end == self.buf.len() {
-                let grown = n.min(self.buf.len().saturating_mul(2));
-                self.buf.resize(grown.max(self.end + 1), 0);
+            if self.end == buf.len() {
+                let grown = n.min(buf.len().saturating_mul(2));
+                buf.resize(grown.max(self.end + 1), 0);
             }
-            let space = self.buf.get_mut(self.end..).unwrap_or(&mut []);
+            let space = buf.get_mut(self.end..).unwrap_or(&mut []);
             match self.src.read(space) {
                 Ok(0) => self.eof = true,
                 Ok(k) => self.end += k,
@@ -677,6 +854,9 @@ impl CaptureReader {
     #[inline]
     fn next_pcap(&mut self, st: PcapState) -> Result<Option<Found>, CaptureError> {
         let hl = st.hdr_len;
+        if let Buffer::Mapped(m) = &self.buf {
+            self.touched = touch_ahead(m.bytes(), self.pos, self.touched);
+        }
         if self.end - self.pos < hl {
             let avail = self.fill_to(hl)?;
             if avail == 0 {

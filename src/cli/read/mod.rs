@@ -6,6 +6,7 @@
 //! end of the file prints every complete packet, then a warning naming the byte offset, and
 //! the exit status is 1.
 
+mod chunked;
 pub mod line;
 
 use std::collections::BTreeMap;
@@ -15,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
-use crate::capture::{CaptureReader, LinkTypeNumber, PcapNgWriter, PcapWriter, RawPacket};
+use crate::capture::{
+    CaptureReader, LinkTypeNumber, MappedFile, PcapNgWriter, PcapWriter, RawPacket,
+};
 use crate::cli::{CliError, CliResult};
 use crate::dissect::{Dissection, dissect};
 use crate::output::{FrameMeta, write_json};
@@ -73,6 +76,11 @@ pub struct Args {
     /// Accepted for tcpdump's muscle memory: pktforge never resolves names.
     #[arg(short = 'n')]
     pub numeric: bool,
+    /// Read the file through a buffer instead of mapping it into memory. Mapping is faster,
+    /// but a file truncated by another program while it is read kills the process with
+    /// SIGBUS: use this on files still being written.
+    #[arg(long)]
+    pub no_mmap: bool,
 }
 
 /// Where `-w` writes.
@@ -153,12 +161,33 @@ struct Rec {
     link: LinkTypeNumber,
 }
 
-/// Packets copied out of the reader's buffer, handed to a worker as one unit.
+/// Packets handed to a worker as one unit.
 struct Batch {
     seq: u64,
-    data: Vec<u8>,
+    data: BatchBytes,
     recs: Vec<Rec>,
+    /// File offset just past the batch's last packet.
+    end: u64,
 }
+
+/// Where a batch's packet bytes are: copied out of the reader's buffer, or in the mapped
+/// file ([`Rec::start`] is then a file offset).
+enum BatchBytes {
+    Copied(Vec<u8>),
+    Mapped(MappedFile),
+}
+
+impl BatchBytes {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            BatchBytes::Copied(v) => v,
+            BatchBytes::Mapped(m) => m.bytes(),
+        }
+    }
+}
+
+/// Once this many bytes of a mapped file are done with, their pages are released.
+const RELEASE_STEP: u64 = 16 << 20;
 
 /// Packets per batch, and bytes per batch, whichever comes first.
 const BATCH_PACKETS: usize = 2048;
@@ -181,14 +210,20 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         .ok_or_else(|| CliError::Usage("error: name a capture file, or - for stdin".into()))?
         .to_path_buf();
     let shown = path.display().to_string();
-    let reader = CaptureReader::open(&path)
-        .map_err(|e| CliError::Runtime(format!("error: {shown}: {e}")))?;
+    let opened = if a.no_mmap {
+        CaptureReader::open(&path)
+    } else {
+        // SAFETY: a capture file is not expected to change while it is read, as ripgrep
+        // expects of the files it searches; `--no-mmap` is there for files still being
+        // written (documented on the flag and in src/capture/mapped.rs).
+        #[allow(unsafe_code)]
+        unsafe {
+            CaptureReader::open_mapped(&path)
+        }
+    };
+    let reader = opened.map_err(|e| CliError::Runtime(format!("error: {shown}: {e}")))?;
+    let mapped = reader.mapped().cloned();
     let progress = progress_bar(&path);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
-    let stop = Arc::new(AtomicBool::new(false));
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
-    let batch_rx = Arc::new(Mutex::new(batch_rx));
-    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(workers * 2);
     let opts = Format {
         json: a.json,
         verbose: a.verbose,
@@ -197,6 +232,26 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         link_header: a.link_header,
         quiet: a.count || a.write.is_some(),
     };
+    // A mapped classic pcap is read in parallel chunks (`-w` writes from one thread).
+    if let Some(map) = mapped
+        .clone()
+        .filter(|_| a.write.is_none() && reader.pcap_reader_at(24).is_some())
+    {
+        let n = chunked::run(&reader, map, a.limit, &shown, opts, out, progress.as_ref());
+        if let Some(pb) = &progress {
+            pb.finish_and_clear();
+        }
+        let (n, failure) = n?;
+        if a.count {
+            out.write_all(format!("{n}\n").as_bytes())?;
+        }
+        return failure.map_or(Ok(()), Err);
+    }
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
+    let batch_rx = Arc::new(Mutex::new(batch_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Vec<u8>, u64)>(workers * 2);
     std::thread::scope(|scope| -> CliResult {
         let reader_stop = Arc::clone(&stop);
         let pb = progress.clone();
@@ -214,7 +269,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
                     };
                     let Ok(batch) = next else { break };
                     let text = format_batch(&batch, &opts);
-                    if tx.send((batch.seq, text)).is_err() {
+                    if tx.send((batch.seq, text, batch.end)).is_err() {
                         break;
                     }
                 }
@@ -222,13 +277,21 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         }
         drop(done_tx);
         // Write in order.
-        let mut pending: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, (Vec<u8>, u64)> = BTreeMap::new();
         let mut next_seq = 0u64;
+        let mut released = 0u64;
         let mut result: CliResult = Ok(());
-        for (seq, text) in done_rx.iter() {
-            pending.insert(seq, text);
-            while let Some(text) = pending.remove(&next_seq) {
+        for (seq, text, end) in done_rx.iter() {
+            pending.insert(seq, (text, end));
+            while let Some((text, end)) = pending.remove(&next_seq) {
                 next_seq += 1;
+                // Every packet before `end` is done with: keep resident memory bounded.
+                if let Some(m) = &mapped {
+                    if end >= released + RELEASE_STEP {
+                        m.release(released as usize..end as usize);
+                        released = end;
+                    }
+                }
                 if result.is_ok() {
                     if let Err(e) = out.write_all(&text) {
                         result = Err(CliError::from(e));
@@ -267,11 +330,17 @@ fn read_batches(
     let mut n: u64 = 0;
     let mut seq = 0u64;
     let mut failure = None;
+    let mapped = reader.mapped().cloned();
     let new_batch = |seq| Batch {
         seq,
-        data: Vec::with_capacity(BATCH_BYTES + 65_536),
+        data: match &mapped {
+            Some(m) => BatchBytes::Mapped(m.clone()),
+            None => BatchBytes::Copied(Vec::with_capacity(BATCH_BYTES + 65_536)),
+        },
         recs: Vec::with_capacity(BATCH_PACKETS),
+        end: 0,
     };
+    let mut batch_bytes = 0usize;
     let mut batch = new_batch(seq);
     while a.limit.is_none_or(|l| n < l) && !stop.load(Ordering::Relaxed) {
         let pkt = match reader.next_packet() {
@@ -293,8 +362,18 @@ fn read_batches(
                 s.write(&pkt, w)?;
             }
         }
+        let start = match &mut batch.data {
+            BatchBytes::Copied(v) => {
+                let at = v.len();
+                v.extend_from_slice(pkt.data);
+                at
+            }
+            BatchBytes::Mapped(_) => usize::try_from(pkt.offset).unwrap_or(usize::MAX),
+        };
+        batch_bytes += pkt.data.len();
+        batch.end = pkt.offset + pkt.data.len() as u64;
         batch.recs.push(Rec {
-            start: batch.data.len(),
+            start,
             len: pkt.data.len(),
             number: n,
             ts_sec: pkt.ts_sec,
@@ -303,9 +382,9 @@ fn read_batches(
             caplen: pkt.caplen,
             link: pkt.link,
         });
-        batch.data.extend_from_slice(pkt.data);
-        if batch.recs.len() >= BATCH_PACKETS || batch.data.len() >= BATCH_BYTES {
+        if batch.recs.len() >= BATCH_PACKETS || batch_bytes >= BATCH_BYTES {
             seq += 1;
+            batch_bytes = 0;
             let full = std::mem::replace(&mut batch, new_batch(seq));
             if tx.send(full).is_err() {
                 break;
@@ -343,8 +422,11 @@ struct Format {
 fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
     let mut buf = Vec::with_capacity(if f.quiet { 0 } else { batch.recs.len() * 128 });
     let mut d = Dissection::new();
+    let bytes = batch.data.bytes();
     for r in &batch.recs {
-        let data = batch.data.get(r.start..r.start + r.len).unwrap_or(&[]);
+        let data = bytes
+            .get(r.start..r.start.saturating_add(r.len))
+            .unwrap_or(&[]);
         let link = LinkType::from_pcap(r.link.0);
         // -v shows the packet model's tree; everything else reads the fast dissection.
         if !f.verbose || f.quiet {
