@@ -26,6 +26,7 @@ fn args(file: &Path) -> Args {
         write: None,
         numeric: false,
         no_mmap: false,
+        threads: None,
     }
 }
 

@@ -1,5 +1,5 @@
 /* The peer for `pktforge read --count`: libpcap's bare pcap_next_ex loop over a file, counting
- * packets and touching nothing else. Built and run by scripts/bench_read.sh:
+ * packets and touching nothing else. Built and run by scripts/bench_read.py:
  *   cc -O2 -o pcap_next_ex scripts/pcap_next_ex.c -lpcap && ./pcap_next_ex FILE
  */
 #include <pcap/pcap.h>

@@ -23,7 +23,7 @@ use std::sync::{Condvar, Mutex, mpsc};
 use crate::capture::{CaptureReader, MappedFile};
 use crate::cli::{CliError, CliResult};
 
-use super::{Batch, BatchBytes, Format, RELEASE_STEP, Rec, format_batch};
+use super::{Args, Batch, BatchBytes, Format, RELEASE_STEP, Rec, format_batch};
 
 /// Bytes per chunk: a chunk's packets are dissected right after its records are found,
 /// while they are still in the core's cache (2 MiB of L2 per core here).
@@ -187,13 +187,13 @@ impl Shared<'_> {
 pub(super) fn run(
     reader: &CaptureReader,
     map: MappedFile,
-    limit: Option<u64>,
+    a: &Args,
     shown: &str,
     fmt: Format,
     out: &mut dyn Write,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<(u64, Option<CliError>), CliError> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
+    let (workers, limit) = (a.workers(), a.limit);
     let first = reader.bytes_read() as usize;
     let shared = Shared {
         map: map.clone(),

@@ -81,6 +81,20 @@ pub struct Args {
     /// SIGBUS: use this on files still being written.
     #[arg(long)]
     pub no_mmap: bool,
+    /// Dissecting threads (default: one per core, at most 8). With --no-mmap, pcapng, gzip
+    /// or stdin one more thread reads the file.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: Option<u16>,
+}
+
+impl Args {
+    /// How many threads dissect.
+    fn workers(&self) -> usize {
+        self.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8)),
+            usize::from,
+        )
+    }
 }
 
 /// Where `-w` writes.
@@ -237,7 +251,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         .clone()
         .filter(|_| a.write.is_none() && reader.pcap_reader_at(24).is_some())
     {
-        let n = chunked::run(&reader, map, a.limit, &shown, opts, out, progress.as_ref());
+        let n = chunked::run(&reader, map, a, &shown, opts, out, progress.as_ref());
         if let Some(pb) = &progress {
             pb.finish_and_clear();
         }
@@ -247,7 +261,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         }
         return failure.map_or(Ok(()), Err);
     }
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
+    let workers = a.workers();
     let stop = Arc::new(AtomicBool::new(false));
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
     let batch_rx = Arc::new(Mutex::new(batch_rx));
