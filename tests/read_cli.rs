@@ -267,3 +267,76 @@ fn json_lines_use_wireshark_names() {
     assert_eq!(n, 114);
     assert!(dns >= 10, "{dns} DNS packets");
 }
+
+/// A file over 100 MB read with stderr on a terminal shows a progress bar; in a pipe it
+/// does not. The terminal is a pty made by util-linux `script`.
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed (apt-get install util-linux)");
+        return;
+    }
+    let big = tmp("big.pcap");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+    f.write_all(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0]).unwrap();
+    f.write_all(&[0; 8]).unwrap();
+    f.write_all(&262_144u32.to_le_bytes()).unwrap();
+    f.write_all(&1u32.to_le_bytes()).unwrap();
+    let frame = {
+        let mut v = vec![0u8; 1514];
+        v[..6].copy_from_slice(&[2, 0, 0, 0, 0, 2]);
+        v[6..12].copy_from_slice(&[2, 0, 0, 0, 0, 1]);
+        v[12..14].copy_from_slice(&[0x88, 0xb5]);
+        v
+    };
+    let n = 70_000u32;
+    for i in 0..n {
+        for v in [1_700_000_000 + i / 1000, (i % 1000) * 1000, 1514, 1514] {
+            f.write_all(&v.to_le_bytes()).unwrap();
+        }
+        f.write_all(&frame).unwrap();
+    }
+    drop(f);
+    assert!(std::fs::metadata(&big).unwrap().len() > 100 << 20);
+    let big = big.to_str().unwrap();
+    let cmd = format!("{} read --count {big}", env!("CARGO_BIN_EXE_pktforge"));
+    let tty = Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .output()
+        .unwrap();
+    assert!(tty.status.success(), "{}", text(&tty.stderr));
+    let shown = text(&tty.stdout);
+    assert!(
+        shown.contains("MiB/") && shown.contains('\u{2591}'),
+        "{shown:?}"
+    );
+    assert!(shown.contains(&n.to_string()), "{shown:?}");
+    let piped = run(&["read", "--count", big]);
+    assert!(piped.status.success());
+    assert!(piped.stderr.is_empty(), "{}", text(&piped.stderr));
+    assert_eq!(text(&piped.stdout).trim(), n.to_string());
+    std::fs::remove_file(big).unwrap();
+}
+
+/// `-j N` changes how many threads dissect, never what is printed; 0 is a usage error.
+#[test]
+fn threads_flag() {
+    for f in captures() {
+        let f = f.to_str().unwrap();
+        let all = run(&["read", "-e", f]);
+        for j in ["1", "3"] {
+            let one = run(&["read", "-e", "-j", j, f]);
+            assert!(one.status.success());
+            assert_eq!(one.stdout, all.stdout, "{f} -j {j}");
+            let streamed = run(&["read", "-e", "-j", j, "--no-mmap", f]);
+            assert_eq!(streamed.stdout, all.stdout, "{f} -j {j} --no-mmap");
+        }
+    }
+    let bad = run(&["read", "-j", "0", "captures/vlan.pcap"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--threads"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
