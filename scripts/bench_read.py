@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILE = sys.argv[1] if len(sys.argv) > 1 else "/tmp/mixed-2m.pcap"
@@ -33,15 +34,15 @@ def timed(argv, runs):
     for _ in range(runs):
         with tempfile.NamedTemporaryFile("r") as t:
             with open(os.devnull, "wb") as null:
+                start = time.perf_counter()
                 subprocess.run(
-                    ["/usr/bin/time", "-o", t.name, "-f", "%e %M"] + argv,
+                    ["/usr/bin/time", "-o", t.name, "-f", "%M"] + argv,
                     stdout=null,
                     stderr=subprocess.DEVNULL,
                     check=False,
                 )
-            e, m = t.read().split()[-2:]
-            walls.append(float(e))
-            rss.append(int(m) / 1024)
+                walls.append(time.perf_counter() - start)
+            rss.append(int(t.read().split()[-1]) / 1024)
     return statistics.median(walls), max(rss)
 
 
@@ -63,7 +64,7 @@ def main():
         ("pktforge read --json F (2 threads)", [pf, "read", "--json", FILE], 5, "json"),
         ("pktforge read --json -j 1 F", [pf, "read", "--json", "-j", "1", FILE], 3, "json"),
         ("tshark -T json -r F", ["tshark", "-T", "json", "-r", FILE], 1, "json"),
-        ("tshark -r F", ["tshark", "-r", FILE], 1, "json"),
+        ("tshark -r F", ["tshark", "-r", FILE], 1, "lines"),
         ("pktforge read --count F (2 threads)", [pf, "read", "--count", FILE], 11, "count"),
         ("pktforge read --count -j 1 F", [pf, "read", "--count", "-j", "1", FILE], 7, "count"),
         ("pktforge read --count --no-mmap F", [pf, "read", "--count", "--no-mmap", FILE], 7, "count"),
@@ -86,7 +87,8 @@ def main():
             continue
         wall, rss = results[name]
         peer = results.get(peers[job])
-        ratio = "" if peer is None or name == peers[job] else f"{peer[0] / wall:.1f}x"
+        ours = name.startswith("pktforge")
+        ratio = f"{peer[0] / wall:.1f}x" if ours and peer is not None else ""
         print(f"| {job} | `{name}` | {wall:.2f} s | {PACKETS / wall / 1e6:.2f} M | {rss:.0f} MiB | {ratio} |")
 
 

@@ -54,6 +54,10 @@
 //! as the file holds, never what the header claims. No record may be larger than
 //! [`MAX_RECORD_LEN`] (16 MiB), so the buffer never grows past 16 MiB and a few bytes.
 //! Reading a 710 MB, 2-million-packet file peaks at 3.3 MB of resident memory.
+//! [`CaptureReader::open_mapped`] reads a regular file through a memory mapping instead
+//! (no copy, no buffer; see [`super::mapped`] for the hazard and for releasing pages), and
+//! [`CaptureReader::pcap_reader_at`] with [`CaptureReader::resync_pcap`] let several
+//! threads read chunks of one mapped classic pcap file.
 //!
 //! Every call of [`CaptureReader::next_packet`] consumes at least one record header, so a
 //! file cannot make the reader loop. After the first error the reader returns `None`:
