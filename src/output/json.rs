@@ -45,10 +45,10 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::FrameMeta;
+use super::text::{hex_digit, put_hex8, put_ipv4, put_ipv6, put_u64};
 use crate::dissect::{Dissection, DnsName, DnsView, LayerRec, RData, TcpOpt, View};
 use crate::layers::LayerKind;
 use crate::mac::MacAddr;
-use crate::wire::array_at;
 
 /// One field value.
 #[derive(Clone, Copy)]
@@ -662,36 +662,6 @@ fn put_val(out: &mut Vec<u8>, v: Val<'_>) {
     }
 }
 
-/// The lowercase hex digit of a nibble (`n` under 16).
-fn hex_digit(n: u8) -> u8 {
-    if n < 10 {
-        b'0' + n
-    } else {
-        b'a' + (n & 0xf) - 10
-    }
-}
-
-fn put_hex8(out: &mut Vec<u8>, b: u8) {
-    out.push(hex_digit(b >> 4));
-    out.push(hex_digit(b & 0xf));
-}
-
-fn put_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
-}
-
 /// `seconds.nanoseconds` with nine decimals; before 1970, the sign goes in front of the
 /// whole value (`-1.500000000` for 1.5 s before the epoch).
 fn put_time(out: &mut Vec<u8>, sec: i64, nsec: u32) {
@@ -713,74 +683,6 @@ fn put_time(out: &mut Vec<u8>, sec: i64, nsec: u32) {
         f /= 10;
     }
     out.extend_from_slice(&buf);
-}
-
-fn put_ipv4(out: &mut Vec<u8>, a: Ipv4Addr) {
-    for (i, b) in a.octets().iter().enumerate() {
-        if i > 0 {
-            out.push(b'.');
-        }
-        put_u64(out, u64::from(*b));
-    }
-}
-
-/// IPv6 text as BSD/glibc `inet_ntop` writes it (what Wireshark shows): lowercase hex
-/// groups, the first longest run of two or more zero groups as `::`, and dotted IPv4 for
-/// IPv4-compatible (`::a.b.c.d`) and IPv4-mapped (`::ffff:a.b.c.d`) addresses.
-fn put_ipv6(out: &mut Vec<u8>, a: Ipv6Addr) {
-    let w = a.segments();
-    // The first longest run of two or more zero groups: (start, end).
-    let mut best: Option<(usize, usize)> = None;
-    let mut run: Option<usize> = None;
-    for i in 0..=8 {
-        match (w.get(i), run) {
-            (Some(0), None) => run = Some(i),
-            (Some(0), Some(_)) => {}
-            (_, Some(start)) => {
-                if i - start >= 2 && best.is_none_or(|(s, e)| i - start > e - s) {
-                    best = Some((start, i));
-                }
-                run = None;
-            }
-            (_, None) => {}
-        }
-    }
-    let embedded = match best {
-        Some((0, 6)) => true,
-        Some((0, 5)) => w.get(5) == Some(&0xffff),
-        _ => false,
-    };
-    // BSD inet_ntop's loop: a run adds one ':' at its start, every group after the first
-    // is preceded by one, and a run at the end adds the closing one.
-    let mut i = 0usize;
-    while i < 8 {
-        if let Some((_, e)) = best.filter(|&(s, _)| s == i) {
-            out.push(b':');
-            if e == 8 {
-                out.push(b':');
-            }
-            i = e;
-            continue;
-        }
-        if i != 0 {
-            out.push(b':');
-        }
-        if embedded && i == 6 {
-            let q = array_at::<4>(&a.octets(), 12).unwrap_or([0; 4]);
-            put_ipv4(out, Ipv4Addr::from(q));
-            return;
-        }
-        let g = w.get(i).copied().unwrap_or(0);
-        let mut started = false;
-        for shift in [12u16, 8, 4, 0] {
-            let nib = ((g >> shift) & 0xf) as u8;
-            if nib != 0 || started || shift == 0 {
-                started = true;
-                out.push(hex_digit(nib));
-            }
-        }
-        i += 1;
-    }
 }
 
 /// A DNS name as Wireshark shows it: labels joined by dots, no final dot, `<Root>` for the

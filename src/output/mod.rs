@@ -26,6 +26,7 @@
 //! ```
 
 pub mod json;
+pub(crate) mod text;
 
 pub use json::write_json;
 

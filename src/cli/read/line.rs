@@ -16,6 +16,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use crate::dissect::{Dissection, DnsView, IcmpView, Icmpv6View, RData, TcpOpt, TcpView, View};
 use crate::layers::LayerKind;
 use crate::mac::MacAddr;
+use crate::output::text::{put_ipv4, put_ipv6, put_padded, put_u64};
 
 /// What a line needs besides the dissection.
 #[derive(Debug, Clone, Copy)]
@@ -124,9 +125,8 @@ enum Addr {
     V6(Ipv6Addr),
 }
 
-/// Writers for the parts of a line every packet has (time, addresses, ports, TCP numbers):
-/// std's formatting machinery was over half of `read -j 1`'s time (`perf record` over the
-/// 2M-packet workload), these push bytes directly.
+/// The parts of a line every packet has (time, addresses, ports, TCP numbers) are pushed
+/// as bytes with the writers of [`crate::output::text`], not through `write!`.
 trait Put {
     fn num(&mut self, v: impl Into<u64>);
     fn pad(&mut self, v: u64, width: usize);
@@ -136,49 +136,19 @@ trait Put {
 impl Put for Vec<u8> {
     #[inline]
     fn num(&mut self, v: impl Into<u64>) {
-        self.pad(v.into(), 1);
+        put_u64(self, v.into());
     }
 
-    /// `v` in decimal, zero-padded to `width` digits (at most 20).
     #[inline]
-    fn pad(&mut self, mut v: u64, width: usize) {
-        let mut buf = [b'0'; 20];
-        let mut i = buf.len();
-        while v > 0 && i > 0 {
-            i -= 1;
-            if let Some(d) = buf.get_mut(i) {
-                *d = b'0' + (v % 10) as u8;
-            }
-            v /= 10;
-        }
-        let start = i.min(buf.len().saturating_sub(width.max(1)));
-        self.extend_from_slice(buf.get(start..).unwrap_or(&[]));
+    fn pad(&mut self, v: u64, width: usize) {
+        put_padded(self, v, width);
     }
 
+    /// As tcpdump prints addresses (`inet_ntop`).
     fn addr(&mut self, a: &Addr) {
         match a {
-            Addr::V4(a) => {
-                let [w, x, y, z] = a.octets();
-                self.num(w);
-                self.push(b'.');
-                self.num(x);
-                self.push(b'.');
-                self.num(y);
-                self.push(b'.');
-                self.num(z);
-            }
-            Addr::V6(a) => {
-                let _ = write!(self, "{a}");
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for Addr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Addr::V4(a) => write!(f, "{a}"),
-            Addr::V6(a) => write!(f, "{a}"),
+            Addr::V4(a) => put_ipv4(self, *a),
+            Addr::V6(a) => put_ipv6(self, *a),
         }
     }
 }
@@ -313,7 +283,7 @@ fn ip_line(
             }
         }
         Some(View::Icmp(i)) => {
-            let _ = write!(out, "{family} {src} > {dst}: ");
+            hosts(family, src, dst, "", out);
             icmp(
                 &i,
                 rest.get(k + 1..).unwrap_or(&[]),
@@ -322,7 +292,7 @@ fn ip_line(
             );
         }
         Some(View::Icmpv6(i)) => {
-            let _ = write!(out, "{family} {src} > {dst}: {ext}");
+            hosts(family, src, dst, &ext, out);
             icmpv6(
                 &i,
                 rest.get(k + 1..).unwrap_or(&[]),
@@ -331,7 +301,7 @@ fn ip_line(
             );
         }
         _ => {
-            let _ = write!(out, "{family} {src} > {dst}: {ext}");
+            hosts(family, src, dst, &ext, out);
             match upper {
                 Some(l) if l.kind == LayerKind::Raw => match rest.first().map(|l| l.view) {
                     Some(View::Ipv4(ip)) if ip.is_fragment() => {
@@ -359,6 +329,17 @@ fn ip_line(
             }
         }
     }
+}
+
+/// `IP 198.18.0.1 > 198.18.0.2: `, and the IPv6 extension headers.
+fn hosts(family: &str, src: &Addr, dst: &Addr, ext: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(family.as_bytes());
+    out.push(b' ');
+    out.addr(src);
+    out.extend_from_slice(b" > ");
+    out.addr(dst);
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(ext.as_bytes());
 }
 
 /// `IP 198.18.0.1.1234 > 198.18.0.2.80: `, and the IPv6 extension headers.
@@ -543,7 +524,8 @@ fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
                     out.addr(&Addr::V4(x));
                 }
                 RData::Aaaa(x) => {
-                    let _ = write!(out, " {x}");
+                    out.push(b' ');
+                    out.addr(&Addr::V6(x));
                 }
                 RData::Name(n) => {
                     let k = n.write_to(&mut name).unwrap_or(0);
