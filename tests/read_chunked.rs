@@ -237,3 +237,117 @@ fn too_large_record_in_a_later_chunk() {
     let c = same(&p, &["--count", "-c", "7000"]);
     assert_eq!(c.status.code(), Some(0), "-c stops before the bad record");
 }
+
+/// pcapng blocks, in either byte order.
+struct Ng {
+    out: Vec<u8>,
+    be: bool,
+}
+
+impl Ng {
+    fn w32(&mut self, v: u32) {
+        let b = if self.be {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        };
+        self.out.extend_from_slice(&b);
+    }
+    fn w16(&mut self, v: u16) {
+        let b = if self.be {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        };
+        self.out.extend_from_slice(&b);
+    }
+    fn shb(&mut self, be: bool) {
+        self.be = be;
+        self.w32(0x0A0D_0D0A);
+        self.w32(28);
+        self.w32(0x1A2B_3C4D);
+        self.w16(1);
+        self.w16(0);
+        self.out.extend_from_slice(&[0xff; 8]);
+        self.w32(28);
+    }
+    fn idb(&mut self, link: u16) {
+        self.w32(1);
+        self.w32(20);
+        self.w16(link);
+        self.w16(0);
+        self.w32(262_144);
+        self.w32(20);
+    }
+    fn epb(&mut self, iface: u32, ts_us: u64, data: &[u8]) {
+        let padded = data.len().next_multiple_of(4);
+        let len = (32 + padded) as u32;
+        self.w32(6);
+        self.w32(len);
+        self.w32(iface);
+        self.w32((ts_us >> 32) as u32);
+        self.w32(ts_us as u32);
+        self.w32(data.len() as u32);
+        self.w32(data.len() as u32);
+        self.out.extend_from_slice(data);
+        self.out.resize(self.out.len() + padded - data.len(), 0);
+        self.w32(len);
+    }
+}
+
+/// A payload of `n` well-formed little-endian 32-byte pcapng blocks.
+fn ng_decoys(n: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    for i in 0..n {
+        v.extend_from_slice(&6u32.to_le_bytes());
+        v.extend_from_slice(&32u32.to_le_bytes());
+        v.extend_from_slice(&[i as u8; 20]);
+        v.extend_from_slice(&32u32.to_le_bytes());
+    }
+    v
+}
+
+/// Several sections (little- then big-endian), interfaces described after packets were
+/// already read (a new link type mid-file), payloads full of fake blocks.
+#[test]
+fn pcapng_sections_late_interfaces_and_fake_blocks() {
+    let mut ng = Ng {
+        out: Vec::new(),
+        be: false,
+    };
+    let mut n = 0u64;
+    ng.shb(false);
+    ng.idb(1);
+    let mut packets = |ng: &mut Ng, count: usize, iface: u32, raw_ip: bool| {
+        for i in 0..count {
+            let payload = if i % 3 == 0 {
+                ng_decoys(10 + i % 13)
+            } else {
+                vec![i as u8; (i * 53) % 1400]
+            };
+            let mut data = frame(i, &payload);
+            if raw_ip {
+                data.drain(..14);
+            }
+            ng.epb(iface, 1_700_000_000_000_000 + i as u64 * 1000, &data);
+            n += 1;
+        }
+    };
+    packets(&mut ng, 3000, 0, false);
+    ng.idb(101); // raw IP, interface 1, three chunks into the file
+    packets(&mut ng, 3000, 1, true);
+    packets(&mut ng, 500, 0, false);
+    ng.shb(true);
+    ng.idb(101);
+    packets(&mut ng, 2500, 0, true);
+    let p = tmp("sections.pcapng");
+    std::fs::write(&p, &ng.out).unwrap();
+    assert!(ng.out.len() > 5 << 20, "the file spans several chunks");
+    check_all_ways(&p, n);
+    // Cut in the big-endian section.
+    let cut = tmp("sections-cut.pcapng");
+    std::fs::write(&cut, &ng.out[..ng.out.len() - 70_000]).unwrap();
+    let c = same(&cut, &["--count"]);
+    assert_eq!(c.status.code(), Some(1));
+    same(&cut, &["-e"]);
+}

@@ -56,8 +56,8 @@
 //! Reading a 710 MB, 2-million-packet file peaks at 3.3 MB of resident memory.
 //! [`CaptureReader::open_mapped`] reads a regular file through a memory mapping instead
 //! (no copy, no buffer; see [`super::mapped`] for the hazard and for releasing pages), and
-//! [`CaptureReader::pcap_reader_at`] with [`CaptureReader::resync_pcap`] let several
-//! threads read chunks of one mapped classic pcap file.
+//! [`CaptureReader::fork_at`] with [`CaptureReader::resync`] let several
+//! threads read chunks of one mapped file.
 //!
 //! Every call of [`CaptureReader::next_packet`] consumes at least one record header, so a
 //! file cannot make the reader loop. After the first error the reader returns `None`:
@@ -325,7 +325,7 @@ struct PcapState {
 }
 
 /// State of the current pcapng section.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct NgState {
     be: bool,
     /// Global index of the section's first interface.
@@ -567,25 +567,83 @@ impl CaptureReader {
         }
     }
 
-    /// For a mapped classic pcap file: another reader over the same mapping whose next
-    /// record is the one at byte offset `at`. It reads records exactly as this reader would
-    /// from there; whether a record really starts at `at` is for the caller to know (see
-    /// [`resync_pcap`](Self::resync_pcap)). `None` for pcapng, streams and offsets before
-    /// the first record.
-    pub fn pcap_reader_at(&self, at: usize) -> Option<CaptureReader> {
-        let (Buffer::Mapped(m), Kind::Pcap(st)) = (&self.buf, &self.kind) else {
+    /// For a mapped file: another reader over the same mapping, in the same state (format,
+    /// byte order, interfaces described so far), whose next record or block is the one at
+    /// byte offset `at`. It reads exactly as this reader would from there; whether a record
+    /// really starts at `at` is for the caller to know (see [`resync`](Self::resync)).
+    /// `None` for streams.
+    pub fn fork_at(&self, at: usize) -> Option<CaptureReader> {
+        let Buffer::Mapped(m) = &self.buf else {
             return None;
         };
-        if at < 24 {
-            return None;
-        }
         let mut r = Self::with_buffer(Box::new(io::empty()), Buffer::Mapped(m.clone()));
         r.end = m.bytes().len();
         r.eof = true;
         r.pos = at.min(r.end);
         r.format = self.format;
-        r.kind = Kind::Pcap(*st);
+        r.kind = match &self.kind {
+            Kind::Pcap(st) => Kind::Pcap(*st),
+            Kind::Ng(ng) => Kind::Ng(ng.clone()),
+        };
+        r.interfaces = self.interfaces.clone();
+        r.section_comment = self.section_comment.clone();
         Some(r)
+    }
+
+    /// Identifies the reader's state for [`fork_at`](Self::fork_at) users: interfaces and
+    /// sections only ever accumulate along a file, so two readers of one file with equal
+    /// versions decode packets alike.
+    pub fn state_version(&self) -> (usize, u32) {
+        let sections = match &self.kind {
+            Kind::Ng(ng) => ng.sections,
+            Kind::Pcap(_) => 0,
+        };
+        (self.interfaces.len(), sections)
+    }
+
+    /// For a mapped file: a likely record (pcap) or block (pcapng) start in `from..to`, for
+    /// readers that split the file into chunks and read them in parallel (see
+    /// [`resync_pcap`](Self::resync_pcap) and [`resync_ng`](Self::resync_ng)).
+    pub fn resync(&self, from: usize, to: usize) -> Option<usize> {
+        match self.kind {
+            Kind::Pcap(_) => self.resync_pcap(from, to),
+            Kind::Ng(_) => self.resync_ng(from, to),
+        }
+    }
+
+    /// For a mapped pcapng file: the first 4-aligned offset in `from..to` where
+    /// [`RESYNC_HOPS`] blocks in a row (or up to the end of the file) have a length of at
+    /// least 12, a multiple of 4 and within the record limit, repeated at their end, in this
+    /// reader's byte order. A guess, to be checked as for [`resync_pcap`](Self::resync_pcap).
+    pub fn resync_ng(&self, from: usize, to: usize) -> Option<usize> {
+        let (Buffer::Mapped(m), Kind::Ng(ng)) = (&self.buf, &self.kind) else {
+            return None;
+        };
+        let b = m.bytes();
+        let be = ng.be;
+        let block = |at: usize| -> Option<usize> {
+            let len = u32_at(b, at.checked_add(4)?, be)?;
+            if len < 12 || len % 4 != 0 || len > MAX_RECORD_LEN {
+                return None;
+            }
+            let end = at.checked_add(len as usize)?;
+            (u32_at(b, end.checked_sub(4)?, be)? == len).then_some(len as usize)
+        };
+        (from.next_multiple_of(4)..to.min(b.len()))
+            .step_by(4)
+            .find(|&start| {
+                let mut at = start;
+                for _ in 0..RESYNC_HOPS {
+                    match block(at) {
+                        Some(n) => at += n,
+                        None => return false,
+                    }
+                    if at == b.len() {
+                        return true;
+                    }
+                }
+                true
+            })
     }
 
     /// For a mapped classic pcap file: a likely record start in `from..to`, for readers
@@ -944,6 +1002,9 @@ impl CaptureReader {
 
     fn next_ng(&mut self) -> Result<Option<Found>, CaptureError> {
         loop {
+            if let Buffer::Mapped(m) = &self.buf {
+                self.touched = touch_ahead(m.bytes(), self.pos, self.touched);
+            }
             let avail = self.fill_to(12)?;
             if avail == 0 {
                 return Ok(None);

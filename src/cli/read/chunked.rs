@@ -1,4 +1,4 @@
-//! Reading a mapped classic pcap file in parallel chunks.
+//! Reading a mapped pcap or pcapng file in parallel chunks.
 //!
 //! With one reader thread handing packets to dissecting threads, the reader's walk over the
 //! record headers is the bottleneck: each header says where the next one is, so the walk
@@ -8,12 +8,17 @@
 //! the file, finds its records, dissects and formats them, so each core reads its own part
 //! of the file once, while it is in its cache.
 //!
-//! Records carry no marker, so a worker guesses where the first record of its chunk starts
-//! ([`CaptureReader::resync_pcap`]). The guess is checked before anything is printed:
-//! chunks are linked in file order, and chunk `k` is accepted only if its first record
-//! starts exactly where the last record of chunk `k - 1` ended; otherwise it is read again
-//! from there. The packets, their numbers, the error that ends a damaged file and `-c` are
-//! therefore exactly those of reading the file from the start, whatever the guess.
+//! Records carry no marker, so a worker guesses where the first record (pcap) or block
+//! (pcapng) of its chunk starts ([`CaptureReader::resync`]) and reads from there with the
+//! reader state of the file's first packet (pcapng interfaces). The guess is checked before
+//! anything is printed: chunks are linked in file order, and chunk `k` is accepted only if
+//! it started exactly where chunk `k - 1` ended and with the same reader state
+//! ([`CaptureReader::state_version`]: interfaces and sections only accumulate); otherwise
+//! it is read again from there with the reader that read chunk `k - 1`. The packets, their
+//! link types, numbers, the error that ends a damaged file and `-c` are therefore exactly
+//! those of reading the file from the start, whatever the guess. (A pcapng file that
+//! describes new interfaces after its first packet is read correctly but, from there on,
+//! one chunk at a time.)
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -35,6 +40,10 @@ struct Chain {
     next: usize,
     /// Where that chunk's first record starts: the end of the last record linked.
     expected: usize,
+    /// The reader that read the last chunk linked, where it stopped (at `expected`).
+    walker: Option<CaptureReader>,
+    /// Its state version.
+    version: (usize, u32),
     /// Packets in the chunks linked so far.
     packets: u64,
     /// An error, `-c` or a failed output ended the file: no more chunks are linked.
@@ -50,17 +59,11 @@ struct Walk {
     error: Option<crate::capture::CaptureError>,
 }
 
-/// Reads the records starting in `start..hi` into `recs`, as a reader from the start of
-/// the file would.
-fn walk(reader: &CaptureReader, start: usize, hi: usize, recs: &mut Vec<Rec>) -> Walk {
+/// Reads the records that `r` finds before offset `hi` into `recs`, as a reader from the
+/// start of the file would; returns what it did and the reader, stopped where it stopped.
+fn walk(mut r: CaptureReader, hi: usize, recs: &mut Vec<Rec>) -> (Walk, CaptureReader) {
     recs.clear();
-    let Some(mut r) = reader.pcap_reader_at(start) else {
-        return Walk {
-            start,
-            end: start,
-            error: None,
-        };
-    };
+    let start = r.bytes_read() as usize;
     let mut error = None;
     while (r.bytes_read() as usize) < hi {
         match r.next_packet() {
@@ -81,17 +84,16 @@ fn walk(reader: &CaptureReader, start: usize, hi: usize, recs: &mut Vec<Rec>) ->
             }
         }
     }
-    Walk {
-        start,
-        end: r.bytes_read() as usize,
-        error,
-    }
+    let end = r.bytes_read() as usize;
+    (Walk { start, end, error }, r)
 }
 
 /// What the worker threads share.
 struct Shared<'a> {
     map: MappedFile,
     first: usize,
+    /// The reader state speculative walks start with, and its version.
+    base_version: (usize, u32),
     limit: Option<u64>,
     shown: &'a str,
     fmt: Format,
@@ -101,8 +103,9 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// One worker; `reader` is its own reader over the mapping (readers are not shared).
-    fn worker(&self, reader: &CaptureReader, tx: &mpsc::SyncSender<(u64, Vec<u8>, u64)>) {
+    /// One worker; `base` is its own reader with the state speculative walks start from
+    /// (readers are not shared between threads).
+    fn worker(&self, base: &CaptureReader, tx: &mpsc::SyncSender<(u64, Vec<u8>, u64)>) {
         let len = self.map.bytes().len();
         let mut recs: Vec<Rec> = Vec::with_capacity(4096);
         loop {
@@ -112,12 +115,11 @@ impl Shared<'_> {
                 break;
             }
             let hi = k.saturating_add(1).saturating_mul(CHUNK);
-            let guess = if k == 0 {
-                Some(self.first)
-            } else {
-                reader.resync_pcap(lo, hi)
-            };
-            let mut w = guess.map(|s| walk(reader, s, hi, &mut recs));
+            // Chunk 0 starts at the first record, read by the chain's own reader.
+            let guess = if k == 0 { None } else { base.resync(lo, hi) };
+            let mut w = guess
+                .and_then(|s| base.fork_at(s))
+                .map(|r| walk(r, hi, &mut recs));
             // Link the chunk after the one before it.
             let Ok(mut chain) = self.chain.lock() else {
                 break;
@@ -131,11 +133,27 @@ impl Shared<'_> {
             if chain.stopped {
                 break;
             }
-            let w = match w.take() {
-                Some(w) if w.start == chain.expected => w,
-                // A wrong guess (or none): read the chunk from where its first record is.
-                _ => walk(reader, chain.expected, hi, &mut recs),
+            let spec_ok = chain.version == self.base_version;
+            let (w, end_reader) = match (w.take(), chain.walker.take()) {
+                (Some((w, r)), _) if spec_ok && w.start == chain.expected => (w, Some(r)),
+                // A wrong guess (or none): read the chunk on from where the last one ended.
+                (_, Some(r)) => {
+                    let (w, r) = walk(r, hi, &mut recs);
+                    (w, Some(r))
+                }
+                (_, None) => (
+                    Walk {
+                        start: chain.expected,
+                        end: chain.expected,
+                        error: None,
+                    },
+                    None,
+                ),
             };
+            if let Some(r) = &end_reader {
+                chain.version = r.state_version();
+            }
+            chain.walker = end_reader;
             let base = chain.packets;
             if let Some(l) = self.limit {
                 let room = usize::try_from(l.saturating_sub(base)).unwrap_or(usize::MAX);
@@ -182,7 +200,7 @@ impl Shared<'_> {
     }
 }
 
-/// Reads `reader` (a mapped classic pcap) in parallel chunks; returns the packets read and
+/// Reads `reader` (a mapped file) in parallel chunks; returns the packets read and
 /// the error that ended the file early, if one did.
 pub(super) fn run(
     reader: &CaptureReader,
@@ -195,9 +213,19 @@ pub(super) fn run(
 ) -> Result<(u64, Option<CliError>), CliError> {
     let (workers, limit) = (a.workers(), a.limit);
     let first = reader.bytes_read() as usize;
+    let start = reader
+        .fork_at(first)
+        .ok_or_else(|| CliError::Runtime("error: the file is not mapped".into()))?;
+    // The state after the file's first packet (for pcapng: its interfaces).
+    let mut base = reader
+        .fork_at(first)
+        .ok_or_else(|| CliError::Runtime("error: the file is not mapped".into()))?;
+    let _ = base.next_packet();
+    let base_version = base.state_version();
     let shared = Shared {
         map: map.clone(),
         first,
+        base_version,
         limit,
         shown,
         fmt,
@@ -205,6 +233,8 @@ pub(super) fn run(
         chain: Mutex::new(Chain {
             next: 0,
             expected: first,
+            version: start.state_version(),
+            walker: Some(start),
             packets: 0,
             stopped: limit == Some(0),
             failure: None,
@@ -216,7 +246,7 @@ pub(super) fn run(
         for _ in 0..workers {
             let tx = tx.clone();
             let shared = &shared;
-            let Some(own) = reader.pcap_reader_at(first) else {
+            let Some(own) = base.fork_at(0) else {
                 break;
             };
             scope.spawn(move || shared.worker(&own, &tx));
