@@ -544,7 +544,11 @@ impl CaptureReader {
             return Self::from_read(Box::new(f));
         }
         // SAFETY: passed on to our caller, who guarantees the file stays as it is.
-        let map = unsafe { MappedFile::map(&f) }.map_err(io_err)?;
+        let map = match unsafe { MappedFile::map(&f) } {
+            Ok(m) => m,
+            // A file system that cannot map files: read it instead.
+            Err(_) => return Self::from_read(Box::new(f)),
+        };
         if map.bytes().get(..2) == Some(&[0x1f, 0x8b]) {
             // The mapping was not read from: `f` still reads from the start.
             drop(map);
