@@ -6,7 +6,7 @@
 //!
 //! - A pcap or pcapng file (not gzip, not stdin, no `-w`) is mapped into memory and read in
 //!   parallel 1 MiB chunks, each worker finding, dissecting and formatting its chunk's
-//!   packets ([`chunked`]); pages already printed are released, so resident memory stays
+//!   packets (`chunked.rs`); pages already printed are released, so resident memory stays
 //!   bounded (29 MiB on the 711 MB workload).
 //! - Everything else (gzip, stdin, `-w`, `--no-mmap`) is streamed by a reader thread into
 //!   batches that worker threads dissect and format.
