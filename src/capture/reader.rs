@@ -434,6 +434,22 @@ fn pad4(n: usize) -> Option<usize> {
 /// How many chained plausible records [`CaptureReader::resync_pcap`] wants.
 pub const RESYNC_HOPS: usize = 8;
 
+/// Whether [`RESYNC_HOPS`] records follow each other from `start` (or reach the end of the
+/// file, `len`, exactly), `hop` giving the length of a plausible record at an offset.
+fn chain_holds(start: usize, len: usize, mut hop: impl FnMut(usize) -> Option<usize>) -> bool {
+    let mut at = start;
+    for _ in 0..RESYNC_HOPS {
+        match hop(at).and_then(|n| at.checked_add(n)) {
+            Some(next) => at = next,
+            None => return false,
+        }
+        if at == len {
+            return true;
+        }
+    }
+    true
+}
+
 /// How far ahead of the record walk a mapped file's bytes are touched.
 const TOUCH_AHEAD: usize = 8192;
 
@@ -635,19 +651,7 @@ impl CaptureReader {
         };
         (from.next_multiple_of(4)..to.min(b.len()))
             .step_by(4)
-            .find(|&start| {
-                let mut at = start;
-                for _ in 0..RESYNC_HOPS {
-                    match block(at) {
-                        Some(n) => at += n,
-                        None => return false,
-                    }
-                    if at == b.len() {
-                        return true;
-                    }
-                }
-                true
-            })
+            .find(|&start| chain_holds(start, b.len(), block))
     }
 
     /// For a mapped classic pcap file: a likely record start in `from..to`, for readers
@@ -664,9 +668,13 @@ impl CaptureReader {
         };
         let b = m.bytes();
         let frac_limit = if st.nsec { 1_000_000_000 } else { 1_000_000 };
-        // A plausible record at `at`: its length, header included, and its seconds.
-        let record = |at: usize| -> Option<(usize, u32)> {
+        // A plausible record at `at`: its length, header included; its seconds must be
+        // within a day of the chain's first record.
+        let record = |at: usize, first_sec: &mut Option<u32>| -> Option<usize> {
             let sec = u32_at(b, at, st.be)?;
+            if sec.abs_diff(*first_sec.get_or_insert(sec)) > 86_400 {
+                return None;
+            }
             let frac = u32_at(b, at.checked_add(4)?, st.be)?;
             let mut caplen = u32_at(b, at.checked_add(8)?, st.be)?;
             let mut orig = u32_at(b, at.checked_add(12)?, st.be)?;
@@ -677,25 +685,11 @@ impl CaptureReader {
                 return None;
             }
             let total = st.hdr_len.checked_add(caplen as usize)?;
-            (at.checked_add(total)? <= b.len()).then_some((total, sec))
+            (at.checked_add(total)? <= b.len()).then_some(total)
         };
         (from.max(24)..to.min(b.len())).find(|&start| {
-            let mut at = start;
             let mut first_sec = None;
-            for _ in 0..RESYNC_HOPS {
-                let Some((n, sec)) = record(at) else {
-                    return false;
-                };
-                // The records of a chain are within a day of each other.
-                if sec.abs_diff(*first_sec.get_or_insert(sec)) > 86_400 {
-                    return false;
-                }
-                at += n;
-                if at == b.len() {
-                    return true;
-                }
-            }
-            true
+            chain_holds(start, b.len(), |at| record(at, &mut first_sec))
         })
     }
 

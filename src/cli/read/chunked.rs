@@ -20,7 +20,6 @@
 //! describes new interfaces after its first packet is read correctly but, from there on,
 //! one chunk at a time.)
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
@@ -28,7 +27,7 @@ use std::sync::{Condvar, Mutex, mpsc};
 use crate::capture::{CaptureReader, MappedFile};
 use crate::cli::{CliError, CliResult};
 
-use super::{Args, Batch, BatchBytes, Format, RELEASE_STEP, Rec, format_batch};
+use super::{Args, Batch, BatchBytes, Done, Format, Rec, format_batch, write_in_order};
 
 /// Bytes per chunk: a chunk's packets are dissected right after its records are found,
 /// while they are still in the core's cache (2 MiB of L2 per core here).
@@ -68,16 +67,12 @@ fn walk(mut r: CaptureReader, hi: usize, recs: &mut Vec<Rec>) -> (Walk, CaptureR
     while (r.bytes_read() as usize) < hi {
         match r.next_packet() {
             None => break,
-            Some(Ok(p)) => recs.push(Rec {
-                start: usize::try_from(p.offset).unwrap_or(usize::MAX),
-                len: p.data.len(),
-                number: 0,
-                ts_sec: p.ts_sec,
-                ts_nsec: p.ts_nsec,
-                orig_len: p.orig_len,
-                caplen: p.caplen,
-                link: p.link,
-            }),
+            // Numbered once the chunk is linked.
+            Some(Ok(p)) => recs.push(Rec::of(
+                &p,
+                usize::try_from(p.offset).unwrap_or(usize::MAX),
+                0,
+            )),
             Some(Err(e)) => {
                 error = Some(e);
                 break;
@@ -105,7 +100,7 @@ struct Shared<'a> {
 impl Shared<'_> {
     /// One worker; `base` is its own reader with the state speculative walks start from
     /// (readers are not shared between threads).
-    fn worker(&self, base: &CaptureReader, tx: &mpsc::SyncSender<(u64, Vec<u8>, u64)>) {
+    fn worker(&self, base: &CaptureReader, tx: &mpsc::SyncSender<Done>) {
         let len = self.map.bytes().len();
         let mut recs: Vec<Rec> = Vec::with_capacity(4096);
         loop {
@@ -241,7 +236,7 @@ pub(super) fn run(
         }),
         linked: Condvar::new(),
     };
-    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>, u64)>(workers * 2);
+    let (tx, rx) = mpsc::sync_channel::<Done>(workers * 2);
     let result = std::thread::scope(|scope| -> CliResult {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -252,30 +247,7 @@ pub(super) fn run(
             scope.spawn(move || shared.worker(&own, &tx));
         }
         drop(tx);
-        let mut pending: BTreeMap<u64, (Vec<u8>, u64)> = BTreeMap::new();
-        let mut next_seq = 0u64;
-        let mut released = 0u64;
-        let mut result: CliResult = Ok(());
-        for (seq, text, end) in rx.iter() {
-            pending.insert(seq, (text, end));
-            while let Some((text, end)) = pending.remove(&next_seq) {
-                next_seq += 1;
-                if end >= released + RELEASE_STEP {
-                    map.release(released as usize..end as usize);
-                    released = end;
-                }
-                if let Some(pb) = progress {
-                    pb.set_position(end);
-                }
-                if result.is_ok() {
-                    if let Err(e) = out.write_all(&text) {
-                        result = Err(CliError::from(e));
-                        shared.stop();
-                    }
-                }
-            }
-        }
-        result
+        write_in_order(rx, out, Some(&map), progress, || shared.stop())
     });
     result?;
     let chain = shared

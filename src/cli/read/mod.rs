@@ -170,7 +170,8 @@ fn write_err(path: &Path, e: &std::io::Error) -> CliError {
 /// Files larger than this get a progress bar on a terminal.
 const PROGRESS_MIN: u64 = 100 << 20;
 
-/// One packet of a batch: where its bytes are in the batch, and its record header.
+/// One packet of a batch: where its bytes are in the batch (`len` is the captured length),
+/// and its record header.
 #[derive(Debug, Clone, Copy)]
 struct Rec {
     start: usize,
@@ -179,8 +180,65 @@ struct Rec {
     ts_sec: i64,
     ts_nsec: u32,
     orig_len: u32,
-    caplen: u32,
     link: LinkTypeNumber,
+}
+
+impl Rec {
+    /// Packet `number` of the file, its bytes at `start` of its batch's bytes.
+    fn of(p: &RawPacket<'_>, start: usize, number: u64) -> Rec {
+        Rec {
+            start,
+            len: p.data.len(),
+            number,
+            ts_sec: p.ts_sec,
+            ts_nsec: p.ts_nsec,
+            orig_len: p.orig_len,
+            link: p.link,
+        }
+    }
+}
+
+/// A worker's output for one batch or chunk: its sequence number, its text, and the file
+/// offset just past its last packet.
+type Done = (u64, Vec<u8>, u64);
+
+/// Writes the workers' output in file order as it arrives, releasing the pages of a mapped
+/// file behind it and moving the progress bar. At the first failed write, `stop` is called
+/// (so the workers stop) and the rest is drained unwritten; returns that failure.
+fn write_in_order(
+    done: mpsc::Receiver<Done>,
+    out: &mut dyn Write,
+    mapped: Option<&MappedFile>,
+    progress: Option<&indicatif::ProgressBar>,
+    stop: impl Fn(),
+) -> CliResult {
+    let mut pending: BTreeMap<u64, (Vec<u8>, u64)> = BTreeMap::new();
+    let mut next_seq = 0u64;
+    let mut released = 0u64;
+    let mut result: CliResult = Ok(());
+    for (seq, text, end) in done.iter() {
+        pending.insert(seq, (text, end));
+        while let Some((text, end)) = pending.remove(&next_seq) {
+            next_seq += 1;
+            // Every packet before `end` is done with: keep resident memory bounded.
+            if let Some(m) = mapped {
+                if end >= released + RELEASE_STEP {
+                    m.release(released as usize..end as usize);
+                    released = end;
+                }
+            }
+            if let Some(pb) = progress {
+                pb.set_position(end);
+            }
+            if result.is_ok() {
+                if let Err(e) = out.write_all(&text) {
+                    result = Err(CliError::from(e));
+                    stop();
+                }
+            }
+        }
+    }
+    result
 }
 
 /// Packets handed to a worker as one unit.
@@ -270,7 +328,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let stop = Arc::new(AtomicBool::new(false));
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
     let batch_rx = Arc::new(Mutex::new(batch_rx));
-    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Vec<u8>, u64)>(workers * 2);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(workers * 2);
     std::thread::scope(|scope| -> CliResult {
         let reader_stop = Arc::clone(&stop);
         let pb = progress.clone();
@@ -295,30 +353,10 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
             });
         }
         drop(done_tx);
-        // Write in order.
-        let mut pending: BTreeMap<u64, (Vec<u8>, u64)> = BTreeMap::new();
-        let mut next_seq = 0u64;
-        let mut released = 0u64;
-        let mut result: CliResult = Ok(());
-        for (seq, text, end) in done_rx.iter() {
-            pending.insert(seq, (text, end));
-            while let Some((text, end)) = pending.remove(&next_seq) {
-                next_seq += 1;
-                // Every packet before `end` is done with: keep resident memory bounded.
-                if let Some(m) = &mapped {
-                    if end >= released + RELEASE_STEP {
-                        m.release(released as usize..end as usize);
-                        released = end;
-                    }
-                }
-                if result.is_ok() {
-                    if let Err(e) = out.write_all(&text) {
-                        result = Err(CliError::from(e));
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                }
-            }
-        }
+        // The reader thread moves the progress bar: it knows how far it has read.
+        let result = write_in_order(done_rx, out, mapped.as_ref(), None, || {
+            stop.store(true, Ordering::Relaxed);
+        });
         let end = reading
             .join()
             .map_err(|_| CliError::Runtime("error: the reader thread failed".into()))??;
@@ -391,16 +429,7 @@ fn read_batches(
         };
         batch_bytes += pkt.data.len();
         batch.end = pkt.offset + pkt.data.len() as u64;
-        batch.recs.push(Rec {
-            start,
-            len: pkt.data.len(),
-            number: n,
-            ts_sec: pkt.ts_sec,
-            ts_nsec: pkt.ts_nsec,
-            orig_len: pkt.orig_len,
-            caplen: pkt.caplen,
-            link: pkt.link,
-        });
+        batch.recs.push(Rec::of(&pkt, start, n));
         if batch.recs.len() >= BATCH_PACKETS || batch_bytes >= BATCH_BYTES {
             seq += 1;
             batch_bytes = 0;
@@ -460,7 +489,7 @@ fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
                 ts_sec: r.ts_sec,
                 ts_nsec: r.ts_nsec,
                 orig_len: r.orig_len,
-                cap_len: r.caplen,
+                cap_len: r.len as u32,
             };
             write_json(&meta, &d, &mut buf);
         } else if f.verbose {
@@ -468,7 +497,7 @@ fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
             buf.extend_from_slice(
                 format!(
                     "Frame {}: {} bytes on the wire, {} captured, {}\n",
-                    r.number, r.orig_len, r.caplen, r.link
+                    r.number, r.orig_len, r.len as u32, r.link
                 )
                 .as_bytes(),
             );
