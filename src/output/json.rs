@@ -483,7 +483,8 @@ fn udp_app(sport: u16, dport: u16) -> Option<&'static str> {
     })
 }
 
-/// True when `p` starts an HTTP request or response line.
+/// True when `p` starts an HTTP request or response line, as Wireshark decides it (PATCH
+/// included, unlike tcpdump's list in src/cli/read/line.rs).
 fn is_http_start(p: &[u8]) -> bool {
     const METHODS: [&[u8]; 10] = [
         b"GET ",

@@ -613,6 +613,8 @@ fn syslog(b: &[u8], out: &mut Vec<u8>) -> bool {
 fn http(b: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(b": HTTP");
     let first = b.split(|&c| c == b'\r' || c == b'\n').next().unwrap_or(&[]);
+    // tcpdump's list, which differs from Wireshark's in src/output/json.rs on purpose:
+    // tcpdump prints a PATCH request as a bare ": HTTP" (checked with tcpdump 4.99).
     let methods: [&[u8]; 9] = [
         b"GET ",
         b"POST ",
