@@ -37,12 +37,9 @@ const CHUNK: usize = 1 << 20;
 struct Chain {
     /// The next chunk to link.
     next: usize,
-    /// Where that chunk's first record starts: the end of the last record linked.
-    expected: usize,
-    /// The reader that read the last chunk linked, where it stopped (at `expected`).
-    walker: Option<CaptureReader>,
-    /// Its state version.
-    version: (usize, u32),
+    /// The reader that read the last chunk linked, stopped where that chunk ends: where the
+    /// next chunk's first record starts, and the reader state there.
+    walker: CaptureReader,
     /// Packets in the chunks linked so far.
     packets: u64,
     /// An error, `-c` or a failed output ended the file: no more chunks are linked.
@@ -59,8 +56,8 @@ struct Walk {
 }
 
 /// Reads the records that `r` finds before offset `hi` into `recs`, as a reader from the
-/// start of the file would; returns what it did and the reader, stopped where it stopped.
-fn walk(mut r: CaptureReader, hi: usize, recs: &mut Vec<Rec>) -> (Walk, CaptureReader) {
+/// start of the file would; `r` stops where it stopped.
+fn walk(r: &mut CaptureReader, hi: usize, recs: &mut Vec<Rec>) -> Walk {
     recs.clear();
     let start = r.bytes_read() as usize;
     let mut error = None;
@@ -80,7 +77,7 @@ fn walk(mut r: CaptureReader, hi: usize, recs: &mut Vec<Rec>) -> (Walk, CaptureR
         }
     }
     let end = r.bytes_read() as usize;
-    (Walk { start, end, error }, r)
+    Walk { start, end, error }
 }
 
 /// What the worker threads share.
@@ -112,9 +109,10 @@ impl Shared<'_> {
             let hi = k.saturating_add(1).saturating_mul(CHUNK);
             // Chunk 0 starts at the first record, read by the chain's own reader.
             let guess = if k == 0 { None } else { base.resync(lo, hi) };
-            let mut w = guess
-                .and_then(|s| base.fork_at(s))
-                .map(|r| walk(r, hi, &mut recs));
+            let mut spec = guess.and_then(|s| base.fork_at(s)).map(|mut r| {
+                let w = walk(&mut r, hi, &mut recs);
+                (w, r)
+            });
             // Link the chunk after the one before it.
             let Ok(mut chain) = self.chain.lock() else {
                 break;
@@ -128,27 +126,16 @@ impl Shared<'_> {
             if chain.stopped {
                 break;
             }
-            let spec_ok = chain.version == self.base_version;
-            let (w, end_reader) = match (w.take(), chain.walker.take()) {
-                (Some((w, r)), _) if spec_ok && w.start == chain.expected => (w, Some(r)),
-                // A wrong guess (or none): read the chunk on from where the last one ended.
-                (_, Some(r)) => {
-                    let (w, r) = walk(r, hi, &mut recs);
-                    (w, Some(r))
+            let expected = chain.walker.bytes_read() as usize;
+            let same_state = chain.walker.state_version() == self.base_version;
+            let w = match spec.take() {
+                Some((w, r)) if same_state && w.start == expected => {
+                    chain.walker = r;
+                    w
                 }
-                (_, None) => (
-                    Walk {
-                        start: chain.expected,
-                        end: chain.expected,
-                        error: None,
-                    },
-                    None,
-                ),
+                // A wrong guess (or none): read the chunk on from where the last one ended.
+                _ => walk(&mut chain.walker, hi, &mut recs),
             };
-            if let Some(r) = &end_reader {
-                chain.version = r.state_version();
-            }
-            chain.walker = end_reader;
             let base = chain.packets;
             if let Some(l) = self.limit {
                 let room = usize::try_from(l.saturating_sub(base)).unwrap_or(usize::MAX);
@@ -158,7 +145,6 @@ impl Shared<'_> {
                 }
             }
             chain.packets = base + recs.len() as u64;
-            chain.expected = w.end;
             chain.next = k + 1;
             if let Some(e) = w.error.filter(|_| !chain.stopped) {
                 chain.failure = Some(CliError::Runtime(format!(
@@ -208,13 +194,14 @@ pub(super) fn run(
 ) -> Result<(u64, Option<CliError>), CliError> {
     let (workers, limit) = (a.workers(), a.limit);
     let first = reader.bytes_read() as usize;
-    let start = reader
-        .fork_at(first)
-        .ok_or_else(|| CliError::Runtime("error: the file is not mapped".into()))?;
+    let fork = || {
+        reader
+            .fork_at(first)
+            .ok_or_else(|| CliError::Runtime("error: the file is not mapped".into()))
+    };
+    let walker = fork()?;
     // The state after the file's first packet (for pcapng: its interfaces).
-    let mut base = reader
-        .fork_at(first)
-        .ok_or_else(|| CliError::Runtime("error: the file is not mapped".into()))?;
+    let mut base = fork()?;
     let _ = base.next_packet();
     let base_version = base.state_version();
     let shared = Shared {
@@ -227,9 +214,7 @@ pub(super) fn run(
         next_chunk: AtomicUsize::new(0),
         chain: Mutex::new(Chain {
             next: 0,
-            expected: first,
-            version: start.state_version(),
-            walker: Some(start),
+            walker,
             packets: 0,
             stopped: limit == Some(0),
             failure: None,
