@@ -258,7 +258,7 @@ fn ip_line(
     };
     match upper.map(|l| l.view) {
         Some(View::Tcp(t)) => {
-            ports(family, src, t.sport(), dst, t.dport(), &ext, out);
+            hosts(family, (src, dst), Some((t.sport(), t.dport())), &ext, out);
             let len = payload_len(k);
             tcp(&t, len, out);
             match rest.get(k + 1).map(|l| l.view) {
@@ -271,7 +271,7 @@ fn ip_line(
             }
         }
         Some(View::Udp(u)) => {
-            ports(family, src, u.sport(), dst, u.dport(), &ext, out);
+            hosts(family, (src, dst), Some((u.sport(), u.dport())), &ext, out);
             match rest.get(k + 1).map(|l| l.view) {
                 Some(View::Dns(d)) => dns(&d, usize::from(u.len()).saturating_sub(8), out),
                 Some(View::Raw(b)) if (u.sport() == 123 || u.dport() == 123) && ntp(b, out) => {}
@@ -283,7 +283,7 @@ fn ip_line(
             }
         }
         Some(View::Icmp(i)) => {
-            hosts(family, src, dst, "", out);
+            hosts(family, (src, dst), None, "", out);
             icmp(
                 &i,
                 rest.get(k + 1..).unwrap_or(&[]),
@@ -292,7 +292,7 @@ fn ip_line(
             );
         }
         Some(View::Icmpv6(i)) => {
-            hosts(family, src, dst, &ext, out);
+            hosts(family, (src, dst), None, &ext, out);
             icmpv6(
                 &i,
                 rest.get(k + 1..).unwrap_or(&[]),
@@ -301,7 +301,7 @@ fn ip_line(
             );
         }
         _ => {
-            hosts(family, src, dst, &ext, out);
+            hosts(family, (src, dst), None, &ext, out);
             match upper {
                 Some(l) if l.kind == LayerKind::Raw => match rest.first().map(|l| l.view) {
                     Some(View::Ipv4(ip)) if ip.is_fragment() => {
@@ -331,36 +331,27 @@ fn ip_line(
     }
 }
 
-/// `IP 198.18.0.1 > 198.18.0.2: `, and the IPv6 extension headers.
-fn hosts(family: &str, src: &Addr, dst: &Addr, ext: &str, out: &mut Vec<u8>) {
-    out.extend_from_slice(family.as_bytes());
-    out.push(b' ');
-    out.addr(src);
-    out.extend_from_slice(b" > ");
-    out.addr(dst);
-    out.extend_from_slice(b": ");
-    out.extend_from_slice(ext.as_bytes());
-}
-
-/// `IP 198.18.0.1.1234 > 198.18.0.2.80: `, and the IPv6 extension headers.
-fn ports(
+/// `IP 198.18.0.1 > 198.18.0.2: `, or with `ports` `IP 198.18.0.1.1234 > 198.18.0.2.80: `,
+/// then the IPv6 extension headers.
+fn hosts(
     family: &str,
-    src: &Addr,
-    sport: u16,
-    dst: &Addr,
-    dport: u16,
+    (src, dst): (&Addr, &Addr),
+    ports: Option<(u16, u16)>,
     ext: &str,
     out: &mut Vec<u8>,
 ) {
+    let one = |out: &mut Vec<u8>, a: &Addr, port: Option<u16>| {
+        out.addr(a);
+        if let Some(p) = port {
+            out.push(b'.');
+            out.num(p);
+        }
+    };
     out.extend_from_slice(family.as_bytes());
     out.push(b' ');
-    out.addr(src);
-    out.push(b'.');
-    out.num(sport);
+    one(out, src, ports.map(|p| p.0));
     out.extend_from_slice(b" > ");
-    out.addr(dst);
-    out.push(b'.');
-    out.num(dport);
+    one(out, dst, ports.map(|p| p.1));
     out.extend_from_slice(b": ");
     out.extend_from_slice(ext.as_bytes());
 }
