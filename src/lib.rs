@@ -41,6 +41,7 @@ pub mod cli;
 pub mod dissect;
 pub mod dsl;
 pub mod error;
+pub mod fields;
 pub mod layers;
 pub mod mac;
 pub mod output;
