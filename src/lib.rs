@@ -42,6 +42,7 @@ pub mod dissect;
 pub mod dsl;
 pub mod error;
 pub mod fields;
+pub mod filter;
 pub mod layers;
 pub mod mac;
 pub mod output;

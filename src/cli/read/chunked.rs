@@ -25,9 +25,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::capture::{CaptureReader, MappedFile};
-use crate::cli::{CliError, CliResult};
+use crate::cli::CliError;
 
-use super::{Args, Batch, BatchBytes, Done, Format, Rec, format_batch, write_in_order};
+use super::{Args, Batch, BatchBytes, Done, Rec, Work, format_batch, write_in_order};
 
 /// Bytes per chunk: a chunk's packets are dissected right after its records are found,
 /// while they are still in the core's cache (2 MiB of L2 per core here).
@@ -42,6 +42,8 @@ struct Chain {
     walker: CaptureReader,
     /// Packets in the chunks linked so far.
     packets: u64,
+    /// Time of the last packet linked (the previous packet of the next chunk's first).
+    last_ts: Option<(i64, u32)>,
     /// An error, `-c` or a failed output ended the file: no more chunks are linked.
     stopped: bool,
     /// The error that ended the file early.
@@ -65,11 +67,13 @@ fn walk(r: &mut CaptureReader, hi: usize, recs: &mut Vec<Rec>) -> Walk {
         match r.next_packet() {
             None => break,
             // Numbered once the chunk is linked.
-            Some(Ok(p)) => recs.push(Rec::of(
-                &p,
-                usize::try_from(p.offset).unwrap_or(usize::MAX),
-                0,
-            )),
+            Some(Ok(p)) => {
+                let mut rec = Rec::of(&p, usize::try_from(p.offset).unwrap_or(usize::MAX), 0);
+                if let Some(prev) = recs.last() {
+                    rec.prev_ts = (prev.ts_sec, prev.ts_nsec);
+                }
+                recs.push(rec);
+            }
             Some(Err(e)) => {
                 error = Some(e);
                 break;
@@ -88,7 +92,7 @@ struct Shared<'a> {
     base_version: (usize, u32),
     limit: Option<u64>,
     shown: &'a str,
-    fmt: Format,
+    work: &'a Work<'a>,
     next_chunk: AtomicUsize,
     chain: Mutex<Chain>,
     linked: Condvar,
@@ -145,6 +149,12 @@ impl Shared<'_> {
                 }
             }
             chain.packets = base + recs.len() as u64;
+            if let (Some(r0), Some(t)) = (recs.first_mut(), chain.last_ts) {
+                r0.prev_ts = t;
+            }
+            if let Some(last) = recs.last() {
+                chain.last_ts = Some((last.ts_sec, last.ts_nsec));
+            }
             chain.next = k + 1;
             if let Some(e) = w.error.filter(|_| !chain.stopped) {
                 chain.failure = Some(CliError::Runtime(format!(
@@ -164,7 +174,7 @@ impl Shared<'_> {
                 recs: std::mem::take(&mut recs),
                 end: w.end as u64,
             };
-            let text = format_batch(&batch, &self.fmt);
+            let text = format_batch(&batch, self.work);
             recs = batch.recs;
             if tx.send((batch.seq, text, batch.end)).is_err() {
                 break;
@@ -188,10 +198,10 @@ pub(super) fn run(
     map: MappedFile,
     a: &Args,
     shown: &str,
-    fmt: Format,
+    work: &Work<'_>,
     out: &mut dyn Write,
     progress: Option<&indicatif::ProgressBar>,
-) -> Result<(u64, Option<CliError>), CliError> {
+) -> Result<(u64, u64, Option<CliError>), CliError> {
     let (workers, limit) = (a.workers(), a.limit);
     let first = reader.bytes_read() as usize;
     let fork = || {
@@ -210,19 +220,20 @@ pub(super) fn run(
         base_version,
         limit,
         shown,
-        fmt,
+        work,
         next_chunk: AtomicUsize::new(0),
         chain: Mutex::new(Chain {
             next: 0,
             walker,
             packets: 0,
+            last_ts: None,
             stopped: limit == Some(0),
             failure: None,
         }),
         linked: Condvar::new(),
     };
     let (tx, rx) = mpsc::sync_channel::<Done>(workers * 2);
-    let result = std::thread::scope(|scope| -> CliResult {
+    let result = std::thread::scope(|scope| -> Result<u64, CliError> {
         for _ in 0..workers {
             let tx = tx.clone();
             let shared = &shared;
@@ -234,10 +245,10 @@ pub(super) fn run(
         drop(tx);
         write_in_order(rx, out, Some(&map), progress, || shared.stop())
     });
-    result?;
+    let matched = result?;
     let chain = shared
         .chain
         .into_inner()
         .map_err(|_| CliError::Runtime("error: a reading thread failed".into()))?;
-    Ok((chain.packets, chain.failure))
+    Ok((chain.packets, matched, chain.failure))
 }

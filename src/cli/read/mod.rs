@@ -29,6 +29,8 @@ use crate::capture::{
 };
 use crate::cli::{CliError, CliResult};
 use crate::dissect::{Dissection, dissect};
+use crate::fields::Frame;
+use crate::filter::{Filter, FilterLink, Input};
 use crate::output::{FrameMeta, write_json};
 use crate::packet::{LinkType, Packet, hexdump};
 
@@ -55,6 +57,24 @@ pub struct Args {
         conflicts_with = "file"
     )]
     pub read: Option<PathBuf>,
+    /// A filter after the file, as tcpdump takes it: `pktforge read f.pcap tcp port 80`.
+    /// tcpdump's capture-filter primitives and Wireshark's display-filter comparisons
+    /// (`ip.src == 198.18.0.0/15`) may be mixed; see `-f`.
+    #[arg(
+        value_name = "FILTER",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub filter_words: Vec<String>,
+    /// Keep only the packets that match EXPR (tcpdump syntax such as `tcp port 443 and not
+    /// host 198.18.0.1`, Wireshark syntax such as `tcp.flags.syn == 1 && ip.dst ==
+    /// 198.18.0.0/15`, or both mixed). With -c, counts matching packets; with --count,
+    /// counts them; with -w, writes them.
+    #[arg(short = 'f', long = "filter", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// The same language as -f, as tshark's -Y takes display filters; with -f, both must match.
+    #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
+    pub display_filter: Option<String>,
     /// Print the link-layer header (MAC addresses, VLAN, cooked header) on each line.
     #[arg(short = 'e')]
     pub link_header: bool,
@@ -96,6 +116,37 @@ pub struct Args {
 }
 
 impl Args {
+    /// The filter of the trailing words, -f and -Y, compiled (usage error with a caret).
+    fn compile_filter(&self) -> Result<Option<Filter>, CliError> {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.filter_words.is_empty() {
+            parts.push(self.filter_words.join(" "));
+        }
+        parts.extend(self.filter.iter().cloned());
+        parts.extend(self.display_filter.iter().cloned());
+        if parts.is_empty() {
+            return Ok(None);
+        }
+        let mut compiled = Vec::new();
+        for text in &parts {
+            compiled.push(Filter::new(text).map_err(|e| CliError::Usage(e.render(text)))?);
+        }
+        let text = if parts.len() == 1 {
+            parts.swap_remove(0)
+        } else {
+            parts
+                .iter()
+                .map(|p| format!("({p})"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        // The parts parse on their own (errors point into the text the user wrote); the
+        // whole is their conjunction.
+        Filter::new(&text)
+            .map(Some)
+            .map_err(|e| CliError::Usage(e.render(&text)))
+    }
+
     /// How many threads dissect.
     fn workers(&self) -> usize {
         self.threads.map_or_else(
@@ -181,6 +232,8 @@ struct Rec {
     ts_nsec: u32,
     orig_len: u32,
     link: LinkTypeNumber,
+    /// Time of the packet before it in the file (its own for the first).
+    prev_ts: (i64, u32),
 }
 
 impl Rec {
@@ -194,13 +247,20 @@ impl Rec {
             ts_nsec: p.ts_nsec,
             orig_len: p.orig_len,
             link: p.link,
+            prev_ts: (p.ts_sec, p.ts_nsec),
         }
     }
 }
 
-/// A worker's output for one batch or chunk: its sequence number, its text, and the file
-/// offset just past its last packet.
-type Done = (u64, Vec<u8>, u64);
+/// A worker's output for one batch or chunk: its sequence number, its text and how many
+/// of its packets passed the filter, and the file offset just past its last packet.
+type Done = (u64, Out, u64);
+
+/// What a worker made of a batch.
+struct Out {
+    text: Vec<u8>,
+    matched: u64,
+}
 
 /// Writes the workers' output in file order as it arrives, releasing the pages of a mapped
 /// file behind it and moving the progress bar. At the first failed write, `stop` is called
@@ -211,15 +271,18 @@ fn write_in_order(
     mapped: Option<&MappedFile>,
     progress: Option<&indicatif::ProgressBar>,
     stop: impl Fn(),
-) -> CliResult {
-    let mut pending: BTreeMap<u64, (Vec<u8>, u64)> = BTreeMap::new();
+) -> Result<u64, CliError> {
+    let mut matched = 0u64;
+    let mut pending: BTreeMap<u64, (Out, u64)> = BTreeMap::new();
     let mut next_seq = 0u64;
     let mut released = 0u64;
     let mut result: CliResult = Ok(());
     for (seq, text, end) in done.iter() {
         pending.insert(seq, (text, end));
-        while let Some((text, end)) = pending.remove(&next_seq) {
+        while let Some((o, end)) = pending.remove(&next_seq) {
             next_seq += 1;
+            matched += o.matched;
+            let text = o.text;
             // Every packet before `end` is done with: keep resident memory bounded.
             if let Some(m) = mapped {
                 if end >= released + RELEASE_STEP {
@@ -238,7 +301,7 @@ fn write_in_order(
             }
         }
     }
-    result
+    result.map(|()| matched)
 }
 
 /// Packets handed to a worker as one unit.
@@ -276,6 +339,8 @@ const BATCH_BYTES: usize = 1 << 20;
 /// What the reader thread reports when it is done.
 struct ReadEnd {
     packets: u64,
+    /// Packets that passed the filter, when the reader thread filtered.
+    matched: u64,
     failure: Option<CliError>,
 }
 
@@ -289,6 +354,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         .or(a.read.as_deref())
         .ok_or_else(|| CliError::Usage("error: name a capture file, or - for stdin".into()))?
         .to_path_buf();
+    let filter = a.compile_filter()?;
     let shown = path.display().to_string();
     let opened = if a.no_mmap {
         CaptureReader::open(&path)
@@ -312,14 +378,32 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         link_header: a.link_header,
         quiet: a.count || a.write.is_some(),
     };
+    // With a filter, -c counts matches: the reader thread filters, in file order.
+    let sequential_filter = filter.is_some() && (a.limit.is_some() || a.write.is_some());
     // A mapped file is read in parallel chunks (`-w` writes from one thread).
-    if let Some(map) = mapped.clone().filter(|_| a.write.is_none()) {
-        let n = chunked::run(&reader, map, a, &shown, opts, out, progress.as_ref());
+    if let Some(map) = mapped
+        .clone()
+        .filter(|_| a.write.is_none() && !sequential_filter)
+    {
+        let first = first_packet(&reader);
+        if let (Some(f), Some((link, _))) = (&filter, first) {
+            f.check_link(link)
+                .map_err(|e| CliError::Usage(format!("error: {shown}: {e}")))?;
+        }
+        let first_ts = first.map_or((0, 0), |(_, ts)| ts);
+        let work = Work {
+            fmt: opts,
+            filter: filter.as_ref(),
+            prefiltered: false,
+            first_ts,
+        };
+        let n = chunked::run(&reader, map, a, &shown, &work, out, progress.as_ref());
         if let Some(pb) = &progress {
             pb.finish_and_clear();
         }
-        let (n, failure) = n?;
+        let (n, matched, failure) = n?;
         if a.count {
+            let n = if filter.is_some() { matched } else { n };
             out.write_all(format!("{n}\n").as_bytes())?;
         }
         return failure.map_or(Ok(()), Err);
@@ -329,14 +413,23 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
     let batch_rx = Arc::new(Mutex::new(batch_rx));
     let (done_tx, done_rx) = mpsc::sync_channel::<Done>(workers * 2);
+    let work = Work {
+        fmt: opts,
+        filter: filter.as_ref(),
+        prefiltered: sequential_filter,
+        first_ts: (0, 0),
+    };
     std::thread::scope(|scope| -> CliResult {
         let reader_stop = Arc::clone(&stop);
         let pb = progress.clone();
-        let reading = scope
-            .spawn(move || read_batches(reader, a, &shown, batch_tx, &reader_stop, pb.as_ref()));
+        let fl = filter.as_ref();
+        let reading = scope.spawn(move || {
+            read_batches(reader, a, &shown, fl, batch_tx, &reader_stop, pb.as_ref())
+        });
         for _ in 0..workers {
             let rx = Arc::clone(&batch_rx);
             let tx = done_tx.clone();
+            let work = &work;
             scope.spawn(move || {
                 loop {
                     // Hold the lock only to take the next batch.
@@ -345,8 +438,8 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
                         Err(_) => break,
                     };
                     let Ok(batch) = next else { break };
-                    let text = format_batch(&batch, &opts);
-                    if tx.send((batch.seq, text, batch.end)).is_err() {
+                    let o = format_batch(&batch, work);
+                    if tx.send((batch.seq, o, batch.end)).is_err() {
                         break;
                     }
                 }
@@ -363,9 +456,14 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         if let Some(pb) = &progress {
             pb.finish_and_clear();
         }
-        result?;
+        let matched = result?;
         if a.count {
-            out.write_all(format!("{}\n", end.packets).as_bytes())?;
+            let n = match (&filter, sequential_filter) {
+                (None, _) => end.packets,
+                (Some(_), true) => end.matched,
+                (Some(_), false) => matched,
+            };
+            out.write_all(format!("{n}\n").as_bytes())?;
         }
         match end.failure {
             Some(e) => Err(e),
@@ -374,20 +472,78 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     })
 }
 
-/// The reader thread: packets into batches, `-w` in file order.
+/// The link type and time of the first packet of a mapped file.
+fn first_packet(reader: &CaptureReader) -> Option<(u32, (i64, u32))> {
+    let mut r = reader.fork_at(reader.bytes_read() as usize)?;
+    let p = r.next_packet()?.ok()?;
+    Some((p.link.0, (p.ts_sec, p.ts_nsec)))
+}
+
+/// Whether the packet passes `f`: display terms read a dissection made into `d` (and
+/// `dissected` says it was).
+#[allow(clippy::too_many_arguments)]
+fn passes<'a>(
+    f: &Filter,
+    meta: &FrameMeta,
+    link: u32,
+    data: &'a [u8],
+    first_ts: (i64, u32),
+    prev_ts: (i64, u32),
+    d: &mut Dissection<'a>,
+    dissected: &mut bool,
+) -> bool {
+    let fl = match FilterLink::from_pcap(link) {
+        Some(l) => l,
+        // Display terms work on any link; tcpdump atoms then match nothing.
+        None => FilterLink::Raw,
+    };
+    if !f.needs_dissection() {
+        if FilterLink::from_pcap(link).is_none() {
+            return false;
+        }
+        return f.matches(&Input {
+            link: fl,
+            data,
+            wire_len: meta.orig_len,
+            frame: None,
+        });
+    }
+    dissect(LinkType::from_pcap(link), data, d);
+    *dissected = true;
+    let frame = Frame {
+        meta,
+        first_ts,
+        prev_ts,
+        data,
+        d,
+    };
+    f.matches(&Input {
+        link: fl,
+        data,
+        wire_len: meta.orig_len,
+        frame: Some(&frame),
+    })
+}
+
+/// The reader thread: packets into batches, `-w` in file order. With a filter and -c or
+/// -w, it filters here (so that -c counts matches and -w writes them) and sends only what
+/// passed.
 fn read_batches(
     mut reader: CaptureReader,
     a: &Args,
     shown: &str,
+    filter: Option<&Filter>,
     tx: mpsc::SyncSender<Batch>,
     stop: &AtomicBool,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<ReadEnd, CliError> {
     let mut sink: Option<Sink> = None;
     let mut n: u64 = 0;
+    let mut matched: u64 = 0;
     let mut seq = 0u64;
     let mut failure = None;
     let mapped = reader.mapped().cloned();
+    let here = filter.filter(|_| a.limit.is_some() || a.write.is_some());
     let new_batch = |seq| Batch {
         seq,
         data: match &mapped {
@@ -399,7 +555,12 @@ fn read_batches(
     };
     let mut batch_bytes = 0usize;
     let mut batch = new_batch(seq);
-    while a.limit.is_none_or(|l| n < l) && !stop.load(Ordering::Relaxed) {
+    let mut first_ts: Option<(i64, u32)> = None;
+    let mut prev_ts = (0i64, 0u32);
+    let mut checked_link: Option<u32> = None;
+    let mut d: Dissection<'static> = Dissection::new();
+    let counted = |n: u64, matched: u64| if here.is_some() { matched } else { n };
+    while a.limit.is_none_or(|l| counted(n, matched) < l) && !stop.load(Ordering::Relaxed) {
         let pkt = match reader.next_packet() {
             None => break,
             Some(Ok(p)) => p,
@@ -411,6 +572,43 @@ fn read_batches(
             }
         };
         n += 1;
+        let ts = (pkt.ts_sec, pkt.ts_nsec);
+        let first = *first_ts.get_or_insert(ts);
+        let before = if n == 1 { ts } else { prev_ts };
+        prev_ts = ts;
+        if let Some(f) = filter {
+            if checked_link != Some(pkt.link.0) {
+                f.check_link(pkt.link.0)
+                    .map_err(|e| CliError::Usage(format!("error: {shown}: {e}")))?;
+                checked_link = Some(pkt.link.0);
+            }
+        }
+        if let Some(f) = here {
+            let meta = FrameMeta {
+                number: n,
+                ts_sec: pkt.ts_sec,
+                ts_nsec: pkt.ts_nsec,
+                orig_len: pkt.orig_len,
+                cap_len: pkt.caplen,
+            };
+            let mut dd = d.recycle();
+            let mut dissected = false;
+            let ok = passes(
+                f,
+                &meta,
+                pkt.link.0,
+                pkt.data,
+                first,
+                before,
+                &mut dd,
+                &mut dissected,
+            );
+            d = dd.recycle();
+            if !ok {
+                continue;
+            }
+            matched += 1;
+        }
         if let Some(w) = &a.write {
             if sink.is_none() {
                 sink = Some(Sink::open(w, &pkt)?);
@@ -429,7 +627,9 @@ fn read_batches(
         };
         batch_bytes += pkt.data.len();
         batch.end = pkt.offset + pkt.data.len() as u64;
-        batch.recs.push(Rec::of(&pkt, start, n));
+        let mut rec = Rec::of(&pkt, start, n);
+        rec.prev_ts = before;
+        batch.recs.push(rec);
         if batch.recs.len() >= BATCH_PACKETS || batch_bytes >= BATCH_BYTES {
             seq += 1;
             batch_bytes = 0;
@@ -450,8 +650,19 @@ fn read_batches(
     }
     Ok(ReadEnd {
         packets: n,
+        matched,
         failure,
     })
+}
+
+/// What workers do with a batch: how to print, and the filter to apply (unless the reader
+/// thread applied it already).
+struct Work<'f> {
+    fmt: Format,
+    filter: Option<&'f Filter>,
+    prefiltered: bool,
+    /// Time of the file's first packet (`frame.time_relative`).
+    first_ts: (i64, u32),
 }
 
 /// What to print for each packet.
@@ -466,31 +677,55 @@ struct Format {
     quiet: bool,
 }
 
-/// Dissects and formats one batch (in a worker thread).
-fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
+/// Filters, dissects and formats one batch (in a worker thread).
+fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
+    let f = &w.fmt;
     let mut buf = Vec::with_capacity(if f.quiet { 0 } else { batch.recs.len() * 128 });
     let mut d = Dissection::new();
     let bytes = batch.data.bytes();
+    let filter = w.filter.filter(|_| !w.prefiltered);
+    let mut matched = 0u64;
     for r in &batch.recs {
         let data = bytes
             .get(r.start..r.start.saturating_add(r.len))
             .unwrap_or(&[]);
         let link = LinkType::from_pcap(r.link.0);
+        let meta = FrameMeta {
+            number: r.number,
+            ts_sec: r.ts_sec,
+            ts_nsec: r.ts_nsec,
+            orig_len: r.orig_len,
+            cap_len: r.len as u32,
+        };
+        let mut dissected = false;
+        if let Some(flt) = filter {
+            let first = if w.first_ts == (0, 0) {
+                r.prev_ts
+            } else {
+                w.first_ts
+            };
+            if !passes(
+                flt,
+                &meta,
+                r.link.0,
+                data,
+                first,
+                r.prev_ts,
+                &mut d,
+                &mut dissected,
+            ) {
+                continue;
+            }
+        }
+        matched += 1;
         // -v shows the packet model's tree; everything else reads the fast dissection.
-        if !f.verbose || f.quiet {
+        if (!f.verbose || f.quiet) && !dissected {
             dissect(link, data, &mut d);
         }
         if f.quiet {
             continue;
         }
         if f.json {
-            let meta = FrameMeta {
-                number: r.number,
-                ts_sec: r.ts_sec,
-                ts_nsec: r.ts_nsec,
-                orig_len: r.orig_len,
-                cap_len: r.len as u32,
-            };
             write_json(&meta, &d, &mut buf);
         } else if f.verbose {
             let p = Packet::parse(link, data);
@@ -520,7 +755,7 @@ fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
             hex_lines(data, &mut buf);
         }
     }
-    buf
+    Out { text: buf, matched }
 }
 
 /// `-x`: the bytes in hex, 16 per line, as tcpdump prints them.
