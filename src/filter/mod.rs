@@ -49,6 +49,7 @@ pub struct Filter {
     expr: Expr,
     text: String,
     display: bool,
+    info: parse::ParseInfo,
 }
 
 impl Filter {
@@ -59,12 +60,13 @@ impl Filter {
 
     /// Parses `text` with `opts` (the netmask for `ip broadcast`).
     pub fn with_options(text: &str, opts: ParseOptions) -> Result<Filter, FilterError> {
-        let expr = parse::parse(text, opts)?;
+        let (expr, info) = parse::parse_info(text, opts)?;
         let display = has_display(&expr);
         Ok(Filter {
             expr,
             text: text.to_string(),
             display,
+            info,
         })
     }
 
@@ -96,6 +98,11 @@ impl Filter {
                  ip.src == 1.2.3.4 work on any)"
             ));
         };
+        if self.info.vlans > 0 && l != FilterLink::Ether {
+            return Err(
+                "no VLAN support for this link type (vlan works on ethernet captures)".into(),
+            );
+        }
         let mut problem = None;
         walk_atoms(&self.expr, &mut |a| {
             if problem.is_some() || l == FilterLink::Ether {
@@ -108,9 +115,6 @@ impl Filter {
                 ),
                 ast::Atom::EtherMulticast => {
                     Some("link-layer multicast filters supported only on ethernet captures")
-                }
-                ast::Atom::VlanId(_) | ast::Atom::LinkType(0x8100 | 0x88a8 | 0x9100) => {
-                    Some("no VLAN support for this link type (vlan works on ethernet captures)")
                 }
                 _ => None,
             };

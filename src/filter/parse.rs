@@ -27,11 +27,23 @@ pub struct ParseOptions {
     pub netmask: u32,
 }
 
+/// What the parser learnt besides the tree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseInfo {
+    /// `vlan` primitives in the expression (libpcap refuses them on non-Ethernet links).
+    pub vlans: u32,
+}
+
 /// Parses a filter expression of either dialect (or both mixed).
 pub fn parse(text: &str, opts: ParseOptions) -> Result<Expr, FilterError> {
+    parse_info(text, opts).map(|(e, _)| e)
+}
+
+/// [`parse`], and what else the parser learnt.
+pub fn parse_info(text: &str, opts: ParseOptions) -> Result<(Expr, ParseInfo), FilterError> {
     let toks = lex(text)?;
     if toks.is_empty() {
-        return Ok(Expr::Atom(Atom::True, 0));
+        return Ok((Expr::Atom(Atom::True, 0), ParseInfo::default()));
     }
     let mut p = Parser {
         toks: &toks,
@@ -51,7 +63,8 @@ pub fn parse(text: &str, opts: ParseOptions) -> Result<Expr, FilterError> {
             format!("expected 'and', 'or' or the end of the expression, got {what}"),
         ));
     }
-    Ok(fold(pre, p.display))
+    let info = ParseInfo { vlans: p.shift / 4 };
+    Ok((fold(pre, p.display), info))
 }
 
 /// A parsed but not yet associated expression: sequences keep their operators until the
