@@ -28,7 +28,7 @@ use crate::capture::{
     CaptureReader, LinkTypeNumber, MappedFile, PcapNgWriter, PcapWriter, RawPacket,
 };
 use crate::cli::{CliError, CliResult};
-use crate::dissect::{Dissection, dissect};
+use crate::dissect::{Dissection, dissect_frame};
 use crate::output::{FrameMeta, write_json};
 use crate::packet::{LinkType, Packet, hexdump};
 
@@ -478,7 +478,7 @@ fn format_batch(batch: &Batch, f: &Format) -> Vec<u8> {
         let link = LinkType::from_pcap(r.link.0);
         // -v shows the packet model's tree; everything else reads the fast dissection.
         if !f.verbose || f.quiet {
-            dissect(link, data, &mut d);
+            dissect_frame(link, data, r.orig_len as usize, &mut d);
         }
         if f.quiet {
             continue;
