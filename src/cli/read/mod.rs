@@ -81,6 +81,11 @@ pub struct Args {
     /// the name ends in .pcapng, classic pcap otherwise. Nothing is printed.
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<PathBuf>,
+    /// With -w: write each packet cut to its first N bytes, keeping its original length, as
+    /// `editcap -s N` and `tcpdump -s N` do (header-only copies of a capture).
+    #[arg(short = 's', long = "snaplen", value_name = "N", requires = "write",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub snaplen: Option<u32>,
     /// Accepted for tcpdump's muscle memory: pktforge never resolves names.
     #[arg(short = 'n')]
     pub numeric: bool,
@@ -133,7 +138,10 @@ impl Sink {
         res.map_err(|e| write_err(path, &e))
     }
 
-    fn write(&mut self, p: &RawPacket<'_>, path: &Path) -> CliResult {
+    fn write(&mut self, p: &RawPacket<'_>, path: &Path, snaplen: Option<u32>) -> CliResult {
+        let cut = snaplen
+            .and_then(|n| p.data.get(..n as usize))
+            .unwrap_or(p.data);
         let r = match self {
             Sink::Pcap(w, link) => {
                 if p.link != *link {
@@ -145,10 +153,10 @@ impl Sink {
                         p.link
                     )));
                 }
-                w.write_record(p.ts_sec, p.ts_nsec, p.orig_len, p.data)
+                w.write_record(p.ts_sec, p.ts_nsec, p.orig_len, cut)
             }
             Sink::PcapNg(w) => {
-                w.write_record(p.link, p.ts_sec, p.ts_nsec, p.orig_len, p.data, p.comment)
+                w.write_record(p.link, p.ts_sec, p.ts_nsec, p.orig_len, cut, p.comment)
             }
         };
         r.map_err(|e| write_err(path, &e))
@@ -416,7 +424,7 @@ fn read_batches(
                 sink = Some(Sink::open(w, &pkt)?);
             }
             if let Some(s) = sink.as_mut() {
-                s.write(&pkt, w)?;
+                s.write(&pkt, w, a.snaplen)?;
             }
         }
         let start = match &mut batch.data {
