@@ -188,6 +188,8 @@ pub struct Dissection<'a> {
     cut: Option<Malformed>,
     /// The packet was captured shorter than it was on the wire.
     snapped: bool,
+    /// Bytes captured.
+    captured: usize,
     /// Byte ranges past a length field, turned into `Padding` at the end.
     pads: [(usize, usize); MAX_LAYERS],
 }
@@ -206,6 +208,7 @@ impl<'a> Dissection<'a> {
             error: None,
             cut: None,
             snapped: false,
+            captured: 0,
             pads: [(0, 0); MAX_LAYERS],
         }
     }
@@ -241,6 +244,7 @@ impl<'a> Dissection<'a> {
             error: None,
             cut: None,
             snapped: false,
+            captured: 0,
             pads: self.pads,
         }
     }
@@ -273,6 +277,11 @@ impl<'a> Dissection<'a> {
     /// [`dissect_frame`]), whether or not a layer was cut.
     pub fn is_snapped(&self) -> bool {
         self.snapped
+    }
+
+    /// How many bytes of the packet were captured (and dissected).
+    pub fn captured_len(&self) -> usize {
+        self.captured
     }
 
     /// The first layer of `kind`.
@@ -680,7 +689,14 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
         K::IPv6ExtHdrHopByHop
         | K::IPv6ExtHdrRouting
         | K::IPv6ExtHdrFragment
-        | K::IPv6ExtHdrDestOpt => dissect_ext(kind, data),
+        | K::IPv6ExtHdrDestOpt => {
+            if kind == K::IPv6ExtHdrFragment && cx.at_cut && (4..8).contains(&data.len()) {
+                // Cut by the snap length after the offset and flags: those are there.
+                let v = View::Ipv6Ext(Ipv6ExtView { kind, b: data });
+                return Ok((kind, v, 8));
+            }
+            dissect_ext(kind, data)
+        }
         K::ICMP | K::ICMPerror => {
             let Some(t) = u8_at(data, 0) else {
                 return Err(Malformed::new_truncated("ICMP", 8, 0));
@@ -858,6 +874,7 @@ pub fn dissect_frame<'a>(
     out.error = None;
     out.cut = None;
     out.snapped = orig_len > data.len();
+    out.captured = data.len();
     let mut n_pads = 0usize;
     let mut off = 0usize;
     let mut end = data.len();

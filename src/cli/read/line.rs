@@ -319,6 +319,10 @@ fn ip_line(
                 Some(View::Raw(_)) if rest.get(k + 1).is_some_and(|l| cut_at(l, "DNS")) => {
                     out.extend_from_slice(b" [|domain]");
                 }
+                // Cut right after the UDP header, on DNS's port.
+                None if ulen > 0 && d.is_snapped() && (u.sport() == 53 || u.dport() == 53) => {
+                    out.extend_from_slice(b" [|domain]");
+                }
                 Some(View::Raw(b))
                     if (u.sport() == 123 || u.dport() == 123) && ntp(b, ulen, out) => {}
                 Some(View::Raw(b))
@@ -335,6 +339,11 @@ fn ip_line(
                     out.num(u.len().saturating_sub(8));
                 }
             }
+        }
+        Some(View::Icmp(i)) if d.is_snapped() && icmp_cut(&i, upper, rest, d.captured_len()) => {
+            // tcpdump formats the ICMP text before printing it: cut, only the marker shows.
+            hosts(family, (src, dst), None, "", out);
+            out.extend_from_slice(b" [|icmp]");
         }
         Some(View::Icmp(i)) => {
             hosts(family, (src, dst), None, "", out);
@@ -405,6 +414,29 @@ fn ip_line(
                         l.kind.name(),
                         view_len(&l.view) + payload_len(k)
                     );
+                }
+                // A fragment: tcpdump says no more than the frag header (after a later one,
+                // not even its space).
+                None if d.cut().is_some() && ext.ends_with(") ") => {
+                    if rest.iter().any(|l| {
+                        matches!(l.view, View::Ipv6Ext(f) if l.kind == LayerKind::IPv6ExtHdrFragment && f.frag_offset() > 0)
+                    }) {
+                        out.pop();
+                    }
+                }
+                None if d.cut().is_some() && !ext.is_empty() => {
+                    // Extension headers, and the snap length cut before the upper layer.
+                    let nh = rest.get(k.saturating_sub(1)).and_then(|l| match l.view {
+                        View::Ipv6Ext(x) => Some(x.nh()),
+                        _ => None,
+                    });
+                    let name = match nh {
+                        Some(6) => "tcp",
+                        Some(17) => "udp",
+                        Some(58) => "icmp6",
+                        _ => "ip6",
+                    };
+                    let _ = write!(out, " [|{name}]");
                 }
                 None => {
                     let _ = write!(out, "length 0");
@@ -573,6 +605,31 @@ fn tcp(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) -> bool {
     out.extend_from_slice(b", length ");
     out.num(len as u64);
     true
+}
+
+/// True when tcpdump's ICMP printer runs out of captured bytes: an unreachable or time
+/// exceeded message needs the quoted IP destination, a port or protocol unreachable the
+/// quoted transport's destination port.
+fn icmp_cut(
+    i: &IcmpView<'_>,
+    at: Option<&crate::dissect::LayerRec<'_>>,
+    rest: &[crate::dissect::LayerRec<'_>],
+    captured: usize,
+) -> bool {
+    let Some(at) = at else { return false };
+    let have = captured.saturating_sub(at.offset);
+    let need = match (i.icmp_type(), i.code()) {
+        (3, 2 | 3) => {
+            let ihl = rest.iter().find_map(|l| match (l.kind, l.view) {
+                (LayerKind::IPerror, View::Ipv4(q)) => Some(usize::from(q.ihl()) * 4),
+                _ => None,
+            });
+            ihl.map_or(28, |h| 8 + h + 4)
+        }
+        (3 | 11, _) => 28,
+        _ => 0,
+    };
+    have < need
 }
 
 /// tcpdump's names of ICMPv6 types (`icmp6_type_values`), for a header cut short.
