@@ -24,6 +24,7 @@ fn args(file: &Path) -> Args {
         limit: None,
         count: false,
         write: None,
+        snaplen: None,
         numeric: false,
         no_mmap: false,
         threads: None,

@@ -747,7 +747,7 @@ fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
         let _ = write!(out, " {}/{}/{}", d.ancount(), d.nscount(), d.arcount());
         let mut answers = d.answers();
         let mut i = 0usize;
-        while let Some(a) = answers.next() {
+        for a in answers.by_ref() {
             out.push(if i == 0 { b' ' } else { b',' });
             if i > 0 {
                 out.push(b' ');
