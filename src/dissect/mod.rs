@@ -15,6 +15,10 @@
 //! `IPerror`/`IPerror6`, `TCPerror`/`UDPerror`/`ICMPerror`. DNS decodes its header and
 //! first question; answers are read on demand ([`DnsView::answers`]).
 //!
+//! [`dissect_frame`] also takes the packet's length on the wire: a packet captured shorter
+//! (a snap length) is decoded as far as its bytes go, and [`Dissection::cut`] says where it
+//! was cut, which is not an error.
+//!
 //! ```
 //! use pktforge::dissect::{Dissection, View, dissect};
 //! use pktforge::prelude::*;
@@ -855,13 +859,15 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
 /// ```
 /// use pktforge::dissect::{Dissection, dissect_frame};
 /// use pktforge::prelude::*;
-/// let b = (IP::new().src("192.0.2.1").dst("192.0.2.2") / UDP::new().dport(9) / Raw::from_bytes(&[7u8; 100]))
+/// let udp = UDP::new().sport(4000).dport(9);
+/// let b = (IP::new().src("192.0.2.1").dst("192.0.2.2") / udp / Raw::from_bytes(&[7u8; 100]))
 ///     .build()
 ///     .unwrap();
 /// let mut d = Dissection::new();
 /// dissect_frame(LinkType::Ipv4, &b[..40], b.len(), &mut d);
 /// assert!(d.error().is_none());
-/// assert_eq!(d.cut().unwrap().layer, "IP");
+/// // The innermost layer the cut reached: UDP's length says 108 bytes, 20 were captured.
+/// assert_eq!(d.cut().unwrap().layer, "UDP");
 /// assert_eq!(d.udp().unwrap().len(), 108);
 /// ```
 pub fn dissect_frame<'a>(
