@@ -103,6 +103,101 @@ fn lines_match_tcpdump_on_generated_workload() {
     assert_eq!(a.lines().count(), b.lines().count());
 }
 
+/// Cut copies (`pktforge read F -w OUT -s N`, as `editcap -s N` makes them, the header-only
+/// captures of `tcpdump -s N`) of every capture and of a generated 20k-packet workload, cut
+/// to 64, 96 and 128 bytes, print exactly `tcpdump -S -n`'s lines: every layer whose bytes
+/// were captured, lengths from the headers, and tcpdump's `[|tcp]`, `[|domain]`... markers.
+#[test]
+fn cut_copies_match_tcpdump() {
+    if Command::new("tcpdump").arg("--version").output().is_err() {
+        eprintln!("skipped: tcpdump is not installed (apt-get install tcpdump)");
+        return;
+    }
+    let mut files = captures();
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_workload.py");
+    let w = tmp("cut-workload.pcap");
+    let made = generator.exists()
+        && Command::new("python3")
+            .arg(&generator)
+            .args(["--packets", "20000", "--out", w.to_str().unwrap()])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if made {
+        files.push(w.clone());
+    } else {
+        eprintln!("workload skipped: needs python3 and ../shared/bench/gen_workload.py");
+    }
+    let mut compared = 0;
+    for f in &files {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        for snap in ["64", "96", "128"] {
+            let cut = tmp(&format!("cut{snap}-{name}"));
+            let cut = cut.to_str().unwrap();
+            let o = run(&["read", f.to_str().unwrap(), "-w", cut, "-s", snap]);
+            assert!(o.status.success(), "{name} -s {snap}: {}", text(&o.stderr));
+            let td = Command::new("tcpdump")
+                .args(["-S", "-n", "-r", cut])
+                .env("TZ", "UTC")
+                .output()
+                .unwrap();
+            assert!(td.status.success(), "tcpdump failed on {cut}");
+            let ours = run(&["read", cut]);
+            assert!(ours.status.success(), "{cut}: {}", text(&ours.stderr));
+            let (ours, theirs) = (text(&ours.stdout), text(&td.stdout));
+            let ours: Vec<&str> = ours.lines().collect();
+            let theirs: Vec<String> = theirs.lines().map(strip_sll2_prefix).collect();
+            assert_eq!(ours.len(), theirs.len(), "{name} -s {snap}: packet count");
+            for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+                assert_eq!(a, b, "{name} -s {snap}: packet {}", i + 1);
+                compared += 1;
+            }
+        }
+    }
+    eprintln!("{compared} lines of cut copies equal tcpdump's");
+    assert!(compared > 10_000 || !made, "only {compared} lines compared");
+}
+
+/// `-s N` writes what `editcap -s N` writes: the same packets, cut the same way (the same
+/// tcpdump lines), and it needs `-w`.
+#[test]
+fn snaplen_flag_cuts_like_editcap() {
+    let f = "captures/server-ether.pcap";
+    let ours = tmp("snap96.pcap");
+    let o = run(&["read", f, "-w", ours.to_str().unwrap(), "-s", "96"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut r = pktforge::capture::CaptureReader::open(&ours).unwrap();
+    let mut n = 0;
+    while let Some(p) = r.next_packet() {
+        let p = p.unwrap();
+        assert!(p.data.len() <= 96 && p.data.len() <= p.orig_len as usize);
+        n += 1;
+    }
+    assert_eq!(n, 114);
+    let bad = run(&["read", f, "-s", "96"]);
+    assert_eq!(bad.status.code(), Some(2), "-s without -w");
+    if Command::new("editcap").arg("--version").output().is_err()
+        || Command::new("tcpdump").arg("--version").output().is_err()
+    {
+        eprintln!("editcap comparison skipped: needs editcap and tcpdump");
+        return;
+    }
+    let theirs = tmp("editcap96.pcap");
+    let e = Command::new("editcap")
+        .args(["-F", "pcap", "-s", "96", f, theirs.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(e.status.success(), "{}", text(&e.stderr));
+    let lines = |p: &Path| {
+        let o = Command::new("tcpdump")
+            .args(["-S", "-n", "-r", p.to_str().unwrap()])
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        text(&o.stdout)
+    };
+    assert_eq!(lines(&ours), lines(&theirs));
+}
+
 fn strip_sll2_prefix(l: &str) -> String {
     // "14:18:41.774755 ifb1  Out IP6 ..." -> "14:18:41.774755 IP6 ..."
     let tokens: Vec<&str> = l.split_whitespace().collect();

@@ -17,7 +17,7 @@ use std::process::Command;
 
 use pktforge::LinkType;
 use pktforge::capture::{CaptureReader, LinkTypeNumber, PcapWriter};
-use pktforge::dissect::{Dissection, dissect};
+use pktforge::dissect::{Dissection, dissect_frame};
 use pktforge::dsl::{self, ExpandOptions};
 use pktforge::output::{FrameMeta, write_json};
 use serde_json::Value;
@@ -159,7 +159,12 @@ fn our_rows(path: &Path) -> Vec<serde_json::Map<String, Value>> {
         };
         // The dissection borrows the reader's buffer, so one per packet.
         let mut d = Dissection::new();
-        dissect(LinkType::from_pcap(p.link.0), p.data, &mut d);
+        dissect_frame(
+            LinkType::from_pcap(p.link.0),
+            p.data,
+            p.orig_len as usize,
+            &mut d,
+        );
         line.clear();
         write_json(&meta, &d, &mut line);
         assert_eq!(line.last(), Some(&b'\n'), "one line per packet");
@@ -370,4 +375,75 @@ fn json_fields_equal_tshark() {
         }
         panic!("mismatches by field:{report}");
     }
+}
+
+/// The same on copies cut to 64, 96 and 128 bytes (`pktforge read F -w OUT -s N`) of every
+/// capture and of the 20k workload. Ignored: pktforge does not yet decode a header cut
+/// before its end (TCP under 20 bytes, UDP under 8, an ICMP error's quoted IP header, ICMPv6
+/// under 4), whose captured fields tshark prints (measured: 6,832 of 3,060,000 values differ
+/// on the workload's cut copies, 1,307 of 238,680 on the captures'). Run it with
+/// `cargo test --test tshark_fields -- --ignored`.
+#[test]
+#[ignore = "headers cut before their end are not decoded field by field yet"]
+fn json_fields_equal_tshark_on_cut_copies() {
+    if let Err(why) = tshark_ok() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("captures/")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("pcap" | "pcapng")
+            )
+        })
+        .collect();
+    files.sort();
+    let w = workload();
+    if let Ok(w) = &w {
+        files.push(w.clone());
+    }
+    let mut t = Totals::default();
+    for f in &files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        for snap in ["64", "96", "128"] {
+            let cut = std::env::temp_dir().join(format!(
+                "pktforge-tshark-cut{snap}-{}-{name}",
+                std::process::id()
+            ));
+            let o = Command::new(env!("CARGO_BIN_EXE_pktforge"))
+                .arg("read")
+                .arg(f)
+                .arg("-w")
+                .arg(&cut)
+                .args(["-s", snap])
+                .output()
+                .expect("run pktforge");
+            assert!(o.status.success(), "{name} -s {snap}");
+            compare(&format!("{name} -s {snap}"), &cut, &mut t);
+            let _ = std::fs::remove_file(&cut);
+        }
+    }
+    if let Ok(w) = w {
+        let _ = std::fs::remove_file(w);
+    }
+    eprintln!(
+        "compared {} packets, {} field values of cut copies",
+        t.packets, t.values
+    );
+    let n: usize = t.mismatches.values().map(Vec::len).sum();
+    let mut report = String::new();
+    for (field, ms) in &t.mismatches {
+        report += &format!("\n{field}: {} mismatches\n", ms.len());
+        for m in ms.iter().take(4) {
+            report += &format!(
+                "  {} frame {}: tshark {:?} pktforge {:?}\n",
+                m.file, m.frame, m.tshark, m.ours
+            );
+        }
+    }
+    assert_eq!(n, 0, "mismatches by field:{report}");
 }

@@ -121,8 +121,14 @@ fn check_rdata(t: u16, msg: &[u8], start: usize, end: usize, base: usize) -> Res
 }
 
 /// Walks the header and every record of the message in `data` (after the TCP length prefix
-/// when `tcp`). Returns the view and the layer's length.
-pub(crate) fn dissect(data: &[u8], tcp: bool) -> Result<(DnsView<'_>, usize), Malformed> {
+/// when `tcp`). Returns the view and the layer's length. When `at_cut` (the bytes end where
+/// the snap length cut the packet), a message whose header is there keeps it and its
+/// complete records, and the length returned is the one the cut record needs (past the end).
+pub(crate) fn dissect(
+    data: &[u8],
+    tcp: bool,
+    at_cut: bool,
+) -> Result<(DnsView<'_>, usize), Malformed> {
     let base = if tcp {
         let Some(l) = be16(data, 0) else {
             return Err(truncated(2, data.len()));
@@ -138,7 +144,7 @@ pub(crate) fn dissect(data: &[u8], tcp: bool) -> Result<(DnsView<'_>, usize), Ma
                 },
             });
         }
-        if data.len() < 2 + usize::from(l) {
+        if data.len() < 2 + usize::from(l) && !(at_cut && data.len() >= 14) {
             return Err(truncated(2 + usize::from(l), data.len()));
         }
         2
@@ -150,36 +156,47 @@ pub(crate) fn dissect(data: &[u8], tcp: bool) -> Result<(DnsView<'_>, usize), Ma
         return Err(truncated(base + 12, data.len()));
     }
     let total = base + msg.len();
+    let view = |an_off| DnsView {
+        msg,
+        tcp_len: if tcp { be16(data, 0) } else { None },
+        an_off,
+    };
+    // A record cut by the snap length ends the walk; other errors are errors.
+    let cut = |e: Malformed, an_off: usize| match e.reason {
+        MalformedReason::Truncated { needed, .. } if at_cut => Ok((view(an_off), needed)),
+        _ => Err(e),
+    };
     let mut off = 12usize;
     for _ in 0..be16(msg, 4).unwrap_or(0) {
-        let p = walk_name(msg, off, msg.len(), base).map_err(|e| name_err(e, total))?;
+        let p = match walk_name(msg, off, msg.len(), base) {
+            Ok(p) => p,
+            Err(e) => return cut(name_err(e, total), msg.len()),
+        };
         if msg.len() < p + 4 {
-            return Err(truncated(base + p + 4, total));
+            return cut(truncated(base + p + 4, total), msg.len());
         }
         off = p + 4;
     }
     let an_off = off;
     for sec in 0..3 {
         for _ in 0..be16(msg, 6 + 2 * sec).unwrap_or(0) {
-            let p = walk_name(msg, off, msg.len(), base).map_err(|e| name_err(e, total))?;
+            let p = match walk_name(msg, off, msg.len(), base) {
+                Ok(p) => p,
+                Err(e) => return cut(name_err(e, total), an_off),
+            };
             let (Some(t), Some(rdlen)) = (be16(msg, p), be16(msg, p + 8)) else {
-                return Err(truncated(base + p + 10, total));
+                return cut(truncated(base + p + 10, total), an_off);
             };
             let start = p + 10;
             let end = start + usize::from(rdlen);
             if end > msg.len() {
-                return Err(truncated(base + end, total));
+                return cut(truncated(base + end, total), an_off);
             }
             check_rdata(t, msg, start, end, base)?;
             off = end;
         }
     }
-    let view = DnsView {
-        msg,
-        tcp_len: if tcp { be16(data, 0) } else { None },
-        an_off,
-    };
-    Ok((view, base + off))
+    Ok((view(an_off), base + off))
 }
 
 /// A DNS message (the bytes after the TCP length prefix, when there is one).
@@ -513,6 +530,18 @@ pub struct DnsRecords<'a> {
     left: u16,
 }
 
+impl DnsRecords<'_> {
+    /// Where the next record starts in the message (past the last one decoded). After the
+    /// iterator ends early (a record cut by the snap length), this is where that record starts.
+    pub fn offset(&self) -> usize {
+        self.off
+    }
+    /// Records not decoded yet (of the count the header gives).
+    pub fn left(&self) -> u16 {
+        self.left
+    }
+}
+
 impl<'a> Iterator for DnsRecords<'a> {
     type Item = DnsRecord<'a>;
     fn next(&mut self) -> Option<DnsRecord<'a>> {
@@ -549,7 +578,8 @@ impl<'a> Iterator for DnsRecords<'a> {
                 Some(r)
             }
             None => {
-                self.left = 0;
+                // `left` counts the record that could not be decoded too.
+                self.left += 1;
                 None
             }
         }

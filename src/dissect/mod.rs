@@ -15,6 +15,10 @@
 //! `IPerror`/`IPerror6`, `TCPerror`/`UDPerror`/`ICMPerror`. DNS decodes its header and
 //! first question; answers are read on demand ([`DnsView::answers`]).
 //!
+//! [`dissect_frame`] also takes the packet's length on the wire: a packet captured shorter
+//! (a snap length) is decoded as far as its bytes go, and [`Dissection::cut`] says where it
+//! was cut, which is not an error.
+//!
 //! ```
 //! use pktforge::dissect::{Dissection, View, dissect};
 //! use pktforge::prelude::*;
@@ -184,6 +188,12 @@ pub struct LayerRec<'a> {
 pub struct Dissection<'a> {
     layers: Vec<LayerRec<'a>>,
     error: Option<Malformed>,
+    /// Where the capture's snap length cut the packet, if it did inside a layer.
+    cut: Option<Malformed>,
+    /// The packet was captured shorter than it was on the wire.
+    snapped: bool,
+    /// Bytes captured.
+    captured: usize,
     /// Byte ranges past a length field, turned into `Padding` at the end.
     pads: [(usize, usize); MAX_LAYERS],
 }
@@ -200,6 +210,9 @@ impl<'a> Dissection<'a> {
         Dissection {
             layers: Vec::with_capacity(CAPACITY),
             error: None,
+            cut: None,
+            snapped: false,
+            captured: 0,
             pads: [(0, 0); MAX_LAYERS],
         }
     }
@@ -233,6 +246,9 @@ impl<'a> Dissection<'a> {
         Dissection {
             layers,
             error: None,
+            cut: None,
+            snapped: false,
+            captured: 0,
             pads: self.pads,
         }
     }
@@ -251,6 +267,25 @@ impl<'a> Dissection<'a> {
     /// True when a layer or a length needed more bytes than the packet has.
     pub fn is_truncated(&self) -> bool {
         self.error.is_some_and(|e| e.is_truncated())
+    }
+
+    /// Where the capture's snap length cut the packet: the innermost layer whose header or
+    /// length field needs bytes past the captured ones (but within the packet's length on
+    /// the wire); the layers around it were cut too. Everything captured before it is decoded; this is not an error
+    /// (tcpdump's `[|proto]`, tshark's "Packet size limited during capture").
+    pub fn cut(&self) -> Option<&Malformed> {
+        self.cut.as_ref()
+    }
+
+    /// True when the packet was captured shorter than its length on the wire (given to
+    /// [`dissect_frame`]), whether or not a layer was cut.
+    pub fn is_snapped(&self) -> bool {
+        self.snapped
+    }
+
+    /// How many bytes of the packet were captured (and dissected).
+    pub fn captured_len(&self) -> usize {
+        self.captured
     }
 
     /// The first layer of `kind`.
@@ -307,6 +342,13 @@ impl<'a> Dissection<'a> {
     fn mark(&mut self, e: Malformed) {
         if self.error.is_none() {
             self.error = Some(e);
+        }
+    }
+
+    /// Records the innermost layer the snap length cut (each layer inside replaces it).
+    fn mark_cut(&mut self, e: Malformed) {
+        if self.error.is_none() {
+            self.cut = Some(e);
         }
     }
 }
@@ -476,6 +518,9 @@ struct Cx {
     in_quoted6: bool,
     /// Below is an IPv4 or IPv6 fragment: upper length fields cover the whole datagram.
     in_fragment: bool,
+    /// The layer's bytes end where the snap length cut the packet: TCP and DNS decode
+    /// what is there and give the length they would need.
+    at_cut: bool,
 }
 
 type One<'a> = Result<(LayerKind, View<'a>, usize), Malformed>;
@@ -648,7 +693,14 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
         K::IPv6ExtHdrHopByHop
         | K::IPv6ExtHdrRouting
         | K::IPv6ExtHdrFragment
-        | K::IPv6ExtHdrDestOpt => dissect_ext(kind, data),
+        | K::IPv6ExtHdrDestOpt => {
+            if kind == K::IPv6ExtHdrFragment && cx.at_cut && (4..8).contains(&data.len()) {
+                // Cut by the snap length after the offset and flags: those are there.
+                let v = View::Ipv6Ext(Ipv6ExtView { kind, b: data });
+                return Ok((kind, v, 8));
+            }
+            dissect_ext(kind, data)
+        }
         K::ICMP | K::ICMPerror => {
             let Some(t) = u8_at(data, 0) else {
                 return Err(Malformed::new_truncated("ICMP", 8, 0));
@@ -681,6 +733,10 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
                 return Err(bad_dataofs(d));
             }
             let n = usize::from(d) * 4;
+            if cx.at_cut && n > data.len() {
+                // Options cut by the snap length: the fixed header and what is there.
+                return Ok((kind, View::Tcp(TcpView(data)), n));
+            }
             Ok((kind, View::Tcp(TcpView(head(data, n, "TCP")?)), n))
         }
         K::TCPerror => {
@@ -701,7 +757,7 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
         K::UDP | K::UDPerror => Ok((kind, View::Udp(UdpView(head(data, 8, "UDP")?)), 8)),
         K::DNS => {
             let tcp = matches!(cx.prev, Some(K::TCP | K::TCPerror));
-            let (v, n) = dns::dissect(data, tcp)?;
+            let (v, n) = dns::dissect(data, tcp, cx.at_cut)?;
             Ok((kind, View::Dns(v), n))
         }
         K::DNSQR | K::DNSRR => Err(Malformed {
@@ -786,11 +842,45 @@ fn is_link(kind: LayerKind) -> bool {
     )
 }
 
-/// Dissects `data` captured with link type `link` into `out` (cleared first). Never
-/// panics, never allocates; decides layer by layer as [`Packet::parse`](crate::Packet::parse).
+/// Dissects `data` captured with link type `link` into `out` (cleared first), as a whole
+/// packet (its length on the wire is `data.len()`). Never panics, never allocates; decides
+/// layer by layer as [`Packet::parse`](crate::Packet::parse).
 pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
+    dissect_frame(link, data, data.len(), out);
+}
+
+/// Dissects `data`, the captured bytes of a packet that was `orig_len` bytes on the wire
+/// (a capture record's original length). When fewer bytes were captured, a header or length
+/// field that reaches past them but not past `orig_len` is a cut, not an error: every layer
+/// whose bytes are there is decoded, a TCP header cut inside its options keeps the options
+/// there, a DNS message keeps its header and complete records, and [`Dissection::cut`] says
+/// where the bytes end. Lengths wrong in the packet as it was sent stay malformed.
+///
+/// ```
+/// use pktforge::dissect::{Dissection, dissect_frame};
+/// use pktforge::prelude::*;
+/// let udp = UDP::new().sport(4000).dport(9);
+/// let b = (IP::new().src("192.0.2.1").dst("192.0.2.2") / udp / Raw::from_bytes(&[7u8; 100]))
+///     .build()
+///     .unwrap();
+/// let mut d = Dissection::new();
+/// dissect_frame(LinkType::Ipv4, &b[..40], b.len(), &mut d);
+/// assert!(d.error().is_none());
+/// // The innermost layer the cut reached: UDP's length says 108 bytes, 20 were captured.
+/// assert_eq!(d.cut().unwrap().layer, "UDP");
+/// assert_eq!(d.udp().unwrap().len(), 108);
+/// ```
+pub fn dissect_frame<'a>(
+    link: LinkType,
+    data: &'a [u8],
+    orig_len: usize,
+    out: &mut Dissection<'a>,
+) {
     out.layers.clear();
     out.error = None;
+    out.cut = None;
+    out.snapped = orig_len > data.len();
+    out.captured = data.len();
     let mut n_pads = 0usize;
     let mut off = 0usize;
     let mut end = data.len();
@@ -799,6 +889,7 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
         prev: None,
         in_quoted6: false,
         in_fragment: false,
+        at_cut: false,
     };
     let mut n_layers = 0usize;
     loop {
@@ -809,10 +900,23 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
             }
             break;
         }
+        // Bytes past a length field or past the wire length are not cut by the snap length.
+        cx.at_cut = out.snapped && end == data.len();
+        let cut_within = |needed: usize| cx.at_cut && off.saturating_add(needed) <= orig_len;
         let (k, view, hlen) = match dissect_one(kind, chunk, cx) {
-            Ok((k, v, h)) => (k, v, h.min(chunk.len())),
+            Ok((k, v, h)) => {
+                if h > chunk.len() {
+                    out.mark_cut(Malformed::new_truncated(k.name(), h, chunk.len()).shifted(off));
+                }
+                (k, v, h.min(chunk.len()))
+            }
             Err(e) => {
-                out.mark(e.shifted(off));
+                match e.reason {
+                    MalformedReason::Truncated { needed, .. } if cut_within(needed) => {
+                        out.mark_cut(e.shifted(off));
+                    }
+                    _ => out.mark(e.shifted(off)),
+                }
                 if !chunk.is_empty() {
                     out.push(LayerKind::Raw, off, View::Raw(chunk));
                 }
@@ -822,16 +926,17 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
         let avail = chunk.len() - hlen;
         if let Some(plen) = payload_len(&view, hlen) {
             if plen > avail {
+                let needed = hlen.saturating_add(plen);
+                let short = Malformed::new_truncated(k.name(), needed, chunk.len()).shifted(off);
                 // Quoted datagrams and fragments are short on purpose.
-                if bind::base_kind(k) == k && !cx.in_fragment {
-                    out.mark(Malformed {
-                        layer: k.name(),
-                        offset: off,
-                        reason: MalformedReason::Truncated {
-                            needed: hlen.saturating_add(plen),
-                            actual: chunk.len(),
-                        },
-                    });
+                if bind::base_kind(k) != k || cx.in_fragment {
+                    if cut_within(needed) {
+                        out.mark_cut(short);
+                    }
+                } else if cut_within(needed) {
+                    out.mark_cut(short);
+                } else {
+                    out.mark(short);
                 }
             } else if plen < avail {
                 if let Some(p) = out.pads.get_mut(n_pads) {
@@ -843,10 +948,15 @@ pub fn dissect<'a>(link: LinkType, data: &'a [u8], out: &mut Dissection<'a>) {
         }
         let payload = data.get(off + hlen..end).unwrap_or(&[]);
         let next = if payload.is_empty() {
-            if out.error.is_none() && is_link(k) {
+            if out.error.is_none() && out.cut.is_none() && is_link(k) {
                 if let Some(nk) = bound_next(k, &view) {
                     if let Err(e) = dissect_one(nk, &[], cx) {
-                        out.mark(e.shifted(off + hlen));
+                        let e = e.shifted(off + hlen);
+                        if cx.at_cut && off + hlen < orig_len {
+                            out.mark_cut(e);
+                        } else {
+                            out.mark(e);
+                        }
                     }
                 }
             }

@@ -145,7 +145,12 @@ impl Filter {
             });
         }
         let mut d = crate::dissect::Dissection::new();
-        crate::dissect::dissect(crate::packet::LinkType::from_pcap(link), data, &mut d);
+        crate::dissect::dissect_frame(
+            crate::packet::LinkType::from_pcap(link),
+            data,
+            wire_len as usize,
+            &mut d,
+        );
         let meta = crate::output::FrameMeta {
             number: 1,
             ts_sec: 0,

@@ -1,6 +1,8 @@
 //! One line per packet, in the manner of `tcpdump -n`: time, the link header with `-e`,
 //! addresses and ports, the protocol's key facts, and `[malformed: ...]` when a layer
-//! could not be decoded.
+//! could not be decoded. A packet cut by the capture's snap length prints what was captured,
+//! with lengths from the headers, and ends as tcpdump's does where the bytes run out
+//! (`[|tcp]`, `[|domain]`).
 //!
 //! ```text
 //! 14:19:01.123456 IP 198.18.1.2.44444 > 198.18.2.2.80: Flags [S], seq 1234, win 64240, length 0
@@ -98,10 +100,17 @@ pub fn write_line(meta: &LineMeta, d: &Dissection<'_>, link_header: bool, out: &
         }
         Some(View::Ipv4(ip)) => {
             let (src, dst) = (ip.src(), ip.dst());
-            ip_line("IP", &Addr::V4(src), &Addr::V4(dst), rest, out);
+            ip_line("IP", &Addr::V4(src), &Addr::V4(dst), rest, d, out);
         }
         Some(View::Ipv6(ip)) => {
-            ip_line("IP6", &Addr::V6(ip.src()), &Addr::V6(ip.dst()), rest, out);
+            ip_line(
+                "IP6",
+                &Addr::V6(ip.src()),
+                &Addr::V6(ip.dst()),
+                rest,
+                d,
+                out,
+            );
         }
         Some(View::Raw(b)) => {
             let _ = write!(out, "{}, {} bytes", meta.link, b.len());
@@ -222,8 +231,23 @@ fn ip_line(
     src: &Addr,
     dst: &Addr,
     rest: &[crate::dissect::LayerRec<'_>],
+    d: &Dissection<'_>,
     out: &mut Vec<u8>,
 ) {
+    // In a packet cut by the snap length, lengths come from the IP header, as tcpdump's do.
+    let ip_end = match rest.first() {
+        Some(l) if d.is_snapped() => match l.view {
+            View::Ipv4(v) if v.total_len() != 0 => Some(l.offset + usize::from(v.total_len())),
+            View::Ipv6(v) if v.plen() != 0 => Some(l.offset + 40 + usize::from(v.plen())),
+            _ => None,
+        },
+        _ => None,
+    };
+    // The layer the snap length cut, if it is this one.
+    let cut_at = |l: &crate::dissect::LayerRec<'_>, name: &str| {
+        d.cut()
+            .is_some_and(|c| c.offset == l.offset && c.layer == name)
+    };
     // IPv6 extension headers are named before the upper layer, as tcpdump does.
     let mut k = 1;
     let mut ext = String::new();
@@ -232,12 +256,15 @@ fn ip_line(
             (LayerKind::IPv6ExtHdrHopByHop, _) => ext.push_str("HBH "),
             (LayerKind::IPv6ExtHdrRouting, _) => ext.push_str("srcrt "),
             (LayerKind::IPv6ExtHdrFragment, View::Ipv6Ext(f)) => {
-                let after: usize = rest
-                    .iter()
-                    .skip(k + 1)
-                    .filter(|l| l.kind != LayerKind::Padding)
-                    .map(|l| view_len(&l.view))
-                    .sum();
+                let after: usize = match ip_end {
+                    Some(e) => e.saturating_sub(l.offset + 8),
+                    None => rest
+                        .iter()
+                        .skip(k + 1)
+                        .filter(|l| l.kind != LayerKind::Padding)
+                        .map(|l| view_len(&l.view))
+                        .sum(),
+                };
                 ext.push_str(&format!(
                     "frag ({}|{}) ",
                     usize::from(f.frag_offset()) * 8,
@@ -250,6 +277,9 @@ fn ip_line(
     }
     let upper = rest.get(k);
     let payload_len = |idx: usize| -> usize {
+        if let (Some(e), Some(l)) = (ip_end, rest.get(idx)) {
+            return e.saturating_sub(l.offset + view_len(&l.view));
+        }
         rest.iter()
             .skip(idx + 1)
             .filter(|l| l.kind != LayerKind::Padding)
@@ -260,27 +290,60 @@ fn ip_line(
         Some(View::Tcp(t)) => {
             hosts(family, (src, dst), Some((t.sport(), t.dport())), &ext, out);
             let len = payload_len(k);
-            tcp(&t, len, out);
+            if !tcp(&t, len, out) {
+                return;
+            }
             match rest.get(k + 1).map(|l| l.view) {
-                Some(View::Dns(d)) => {
+                Some(View::Dns(dv)) => {
                     out.push(b' ');
-                    dns(&d, d.message().len(), out);
+                    let n = match dv.tcp_length() {
+                        Some(l) if d.is_snapped() => usize::from(l),
+                        _ => dv.message().len(),
+                    };
+                    dns(&dv, n, out);
                 }
-                Some(View::Raw(b)) if t.sport() == 80 || t.dport() == 80 => http(b, out),
+                Some(View::Raw(b)) if t.sport() == 80 || t.dport() == 80 => {
+                    http(b, len > b.len(), out);
+                }
                 _ => {}
             }
         }
         Some(View::Udp(u)) => {
             hosts(family, (src, dst), Some((u.sport(), u.dport())), &ext, out);
+            let ulen = match rest.get(k + 1).map(|l| l.view) {
+                Some(View::Raw(b)) if !d.is_snapped() => b.len(),
+                _ => usize::from(u.len()).saturating_sub(8),
+            };
             match rest.get(k + 1).map(|l| l.view) {
                 Some(View::Dns(d)) => dns(&d, usize::from(u.len()).saturating_sub(8), out),
-                Some(View::Raw(b)) if (u.sport() == 123 || u.dport() == 123) && ntp(b, out) => {}
-                Some(View::Raw(b)) if (u.sport() == 514 || u.dport() == 514) && syslog(b, out) => {}
+                Some(View::Raw(_)) if rest.get(k + 1).is_some_and(|l| cut_at(l, "DNS")) => {
+                    out.extend_from_slice(b" [|domain]");
+                }
+                // Cut right after the UDP header, on DNS's port.
+                None if ulen > 0 && d.is_snapped() && (u.sport() == 53 || u.dport() == 53) => {
+                    out.extend_from_slice(b" [|domain]");
+                }
+                Some(View::Raw(b))
+                    if (u.sport() == 123 || u.dport() == 123) && ntp(b, ulen, out) => {}
+                Some(View::Raw(b))
+                    if (u.sport() == 514 || u.dport() == 514)
+                        && d.is_snapped()
+                        && syslog_cut(b) =>
+                {
+                    out.extend_from_slice(b" [|syslog]");
+                }
+                Some(View::Raw(b))
+                    if (u.sport() == 514 || u.dport() == 514) && syslog(b, ulen, out) => {}
                 _ => {
                     out.extend_from_slice(b"UDP, length ");
                     out.num(u.len().saturating_sub(8));
                 }
             }
+        }
+        Some(View::Icmp(i)) if d.is_snapped() && icmp_cut(&i, upper, rest, d.captured_len()) => {
+            // tcpdump formats the ICMP text before printing it: cut, only the marker shows.
+            hosts(family, (src, dst), None, "", out);
+            out.extend_from_slice(b" [|icmp]");
         }
         Some(View::Icmp(i)) => {
             hosts(family, (src, dst), None, "", out);
@@ -297,8 +360,37 @@ fn ip_line(
                 &i,
                 rest.get(k + 1..).unwrap_or(&[]),
                 view_len(&View::Icmpv6(i)) + payload_len(k),
+                d.cut().is_some(),
                 out,
             );
+        }
+        Some(View::Raw(b)) if upper.is_some_and(|l| cut_at(l, "TCP") || cut_at(l, "UDP")) => {
+            // A transport header cut by the snap length: its ports if they are there.
+            let (ports, trunc): (_, &[u8]) =
+                match (crate::wire::be16(b, 0), crate::wire::be16(b, 2)) {
+                    (Some(s), Some(p)) => (Some((s, p)), b" [|"),
+                    _ => (None, b"[|"),
+                };
+            hosts(family, (src, dst), ports, &ext, out);
+            out.extend_from_slice(trunc);
+            out.extend_from_slice(if upper.is_some_and(|l| cut_at(l, "TCP")) {
+                b"tcp]"
+            } else {
+                b"udp]"
+            });
+        }
+        Some(View::Raw(b)) if upper.is_some_and(|l| cut_at(l, "ICMPv6")) => {
+            // An ICMPv6 header cut by the snap length: its type's name if it is there.
+            hosts(family, (src, dst), None, &ext, out);
+            if let Some(&t) = b.first() {
+                out.extend_from_slice(b"ICMP6, ");
+                out.extend_from_slice(icmp6_type_name(t).as_bytes());
+            }
+            out.extend_from_slice(b" [|icmp6]");
+        }
+        Some(View::Raw(_)) if upper.is_some_and(|l| cut_at(l, "IPv6ExtHdrHopByHop")) => {
+            hosts(family, (src, dst), None, &ext, out);
+            out.extend_from_slice(b" [|hbhopt]");
         }
         _ => {
             hosts(family, (src, dst), None, &ext, out);
@@ -322,6 +414,29 @@ fn ip_line(
                         l.kind.name(),
                         view_len(&l.view) + payload_len(k)
                     );
+                }
+                // A fragment: tcpdump says no more than the frag header (after a later one,
+                // not even its space).
+                None if d.cut().is_some() && ext.ends_with(") ") => {
+                    if rest.iter().any(|l| {
+                        matches!(l.view, View::Ipv6Ext(f) if l.kind == LayerKind::IPv6ExtHdrFragment && f.frag_offset() > 0)
+                    }) {
+                        out.pop();
+                    }
+                }
+                None if d.cut().is_some() && !ext.is_empty() => {
+                    // Extension headers, and the snap length cut before the upper layer.
+                    let nh = rest.get(k.saturating_sub(1)).and_then(|l| match l.view {
+                        View::Ipv6Ext(x) => Some(x.nh()),
+                        _ => None,
+                    });
+                    let name = match nh {
+                        Some(6) => "tcp",
+                        Some(17) => "udp",
+                        Some(58) => "icmp6",
+                        _ => "ip6",
+                    };
+                    let _ = write!(out, " [|{name}]");
                 }
                 None => {
                     let _ = write!(out, "length 0");
@@ -371,7 +486,9 @@ fn view_len(v: &View<'_>) -> usize {
     }
 }
 
-fn tcp(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) {
+/// Returns false when the header was cut by the snap length (the line then ends with
+/// tcpdump's `[|tcp]`).
+fn tcp(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) -> bool {
     let f = t.flags();
     let mut flags = [0u8; 9];
     let mut n = 0;
@@ -417,9 +534,36 @@ fn tcp(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) {
     out.extend_from_slice(b", win ");
     out.num(t.window());
     let mut first = true;
-    for o in t.options() {
+    // Options cut by the snap length (the header says more than was captured).
+    let cut = t.options_bytes().len() + 20 < usize::from(t.dataofs()) * 4;
+    for (n_opts, o) in t.options().enumerate() {
         out.extend_from_slice(if first { b", options [" } else { b"," });
         first = false;
+        if let (true, TcpOpt::Raw(b)) = (cut, o) {
+            // tcpdump prints the option's name when its kind and length were captured.
+            // It prints the option's name when its kind and length were captured, and a
+            // `>` after an option that is not the first.
+            if let (Some(&kind), Some(&olen)) = (b.first(), b.get(1)) {
+                out.extend_from_slice(tcp_option_name(kind).as_bytes());
+                if kind == 5 && olen >= 2 {
+                    let n = usize::from(olen - 2);
+                    if n % 8 == 0 {
+                        let _ = write!(out, " {} ", n / 8);
+                        for e in b.get(2..).unwrap_or(&[]).chunks_exact(8) {
+                            let l = crate::wire::be32(e, 0).unwrap_or(0);
+                            let r = crate::wire::be32(e, 4).unwrap_or(0);
+                            let _ = write!(out, "{{{l}:{r}}}");
+                        }
+                    } else {
+                        out.extend_from_slice(b" invalid sack");
+                    }
+                }
+                out.extend_from_slice(if n_opts > 0 { b" [|tcp]>" } else { b" [|tcp]" });
+            } else {
+                out.extend_from_slice(b" [|tcp]");
+            }
+            return false;
+        }
         let _ = match o {
             TcpOpt::Eol => write!(out, "eol"),
             TcpOpt::Nop => write!(out, "nop"),
@@ -450,11 +594,92 @@ fn tcp(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) {
             TcpOpt::Raw(b) => write!(out, "bad opt {} bytes", b.len()),
         };
     }
+    if cut {
+        out.extend_from_slice(if first { b", options [" } else { b"," });
+        out.extend_from_slice(b" [|tcp]");
+        return false;
+    }
     if !first {
         out.push(b']');
     }
     out.extend_from_slice(b", length ");
     out.num(len as u64);
+    true
+}
+
+/// True when tcpdump's ICMP printer runs out of captured bytes: an unreachable or time
+/// exceeded message needs the quoted IP destination, a port or protocol unreachable the
+/// quoted transport's destination port.
+fn icmp_cut(
+    i: &IcmpView<'_>,
+    at: Option<&crate::dissect::LayerRec<'_>>,
+    rest: &[crate::dissect::LayerRec<'_>],
+    captured: usize,
+) -> bool {
+    let Some(at) = at else { return false };
+    let have = captured.saturating_sub(at.offset);
+    let need = match (i.icmp_type(), i.code()) {
+        (3, 2 | 3) => {
+            let ihl = rest.iter().find_map(|l| match (l.kind, l.view) {
+                (LayerKind::IPerror, View::Ipv4(q)) => Some(usize::from(q.ihl()) * 4),
+                _ => None,
+            });
+            ihl.map_or(28, |h| 8 + h + 4)
+        }
+        (3 | 11, _) => 28,
+        _ => 0,
+    };
+    have < need
+}
+
+/// tcpdump's names of ICMPv6 types (`icmp6_type_values`), for a header cut short.
+fn icmp6_type_name(t: u8) -> std::borrow::Cow<'static, str> {
+    let name = match t {
+        1 => "destination unreachable",
+        2 => "packet too big",
+        3 => "time exceeded",
+        4 => "parameter problem",
+        128 => "echo request",
+        129 => "echo reply",
+        130 => "multicast listener query",
+        131 => "multicast listener report",
+        132 => "multicast listener done",
+        133 => "router solicitation",
+        134 => "router advertisement",
+        135 => "neighbor solicitation",
+        136 => "neighbor advertisement",
+        137 => "redirect",
+        143 => "multicast listener report v2",
+        _ => return std::borrow::Cow::Owned(format!("unknown icmp6 type ({t})")),
+    };
+    std::borrow::Cow::Borrowed(name)
+}
+
+/// tcpdump's names of TCP option kinds (`tcp_option_values`).
+fn tcp_option_name(kind: u8) -> std::borrow::Cow<'static, str> {
+    let name = match kind {
+        0 => "eol",
+        1 => "nop",
+        2 => "mss",
+        3 => "wscale",
+        4 => "sackOK",
+        5 => "sack",
+        6 => "echo",
+        7 => "echoreply",
+        8 => "TS",
+        11 => "cc",
+        12 => "ccnew",
+        13 => "ccecho",
+        19 => "md5",
+        27 => "qs",
+        28 => "uto",
+        29 => "tcp-ao",
+        30 => "mptcp",
+        34 => "tfo",
+        253 | 254 => "exp",
+        _ => return std::borrow::Cow::Owned(format!("unknown-{kind}")),
+    };
+    std::borrow::Cow::Borrowed(name)
 }
 
 fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
@@ -479,6 +704,11 @@ fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
         if d.arcount() > 0 {
             let _ = write!(out, " [{}au]", d.arcount());
         }
+        if d.qdcount() > 0 && d.question().is_none() {
+            // The question was cut by the snap length.
+            out.extend_from_slice(b" [|domain]");
+            return;
+        }
         q(out);
     } else {
         // * authoritative, - recursion not available, | truncated.
@@ -502,12 +732,27 @@ fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
                 r => write!(out, " Resp{r}"),
             };
         }
+        // tcpdump skips the question by its name only; cut inside it, the line ends.
+        let msg = d.message();
+        let mut at = 12;
+        if d.qdcount() > 0 {
+            match ns_nskip(msg, at) {
+                Some(p) => at = p + 4,
+                None => {
+                    out.extend_from_slice(b" [|domain]");
+                    return;
+                }
+            }
+        }
         let _ = write!(out, " {}/{}/{}", d.ancount(), d.nscount(), d.arcount());
-        for (i, a) in d.answers().take(8).enumerate() {
+        let mut answers = d.answers();
+        let mut i = 0usize;
+        for a in answers.by_ref() {
             out.push(if i == 0 { b' ' } else { b',' });
             if i > 0 {
                 out.push(b' ');
             }
+            i += 1;
             out.extend_from_slice(type_name(a.rtype).as_bytes());
             match a.data() {
                 RData::A(x) => {
@@ -536,14 +781,77 @@ fn dns(d: &DnsView<'_>, len: usize, out: &mut Vec<u8>) {
                 RData::Other(_) => {}
             }
         }
+        if answers.left() > 0 && !dns_cut_answer(msg, &mut answers, at, i, out) {
+            return;
+        }
     }
     out.extend_from_slice(b" (");
     out.num(len as u64);
     out.push(b')');
 }
 
+/// tcpdump's `ns_nskip`: the end of the name at `at`, or `None` when a label length byte
+/// was not captured (a compression pointer ends the name, its second byte unchecked).
+fn ns_nskip(msg: &[u8], mut at: usize) -> Option<usize> {
+    // Each label moves forward, so the walk ends within the message.
+    for _ in 0..=msg.len() {
+        let i = *msg.get(at)?;
+        match i & 0xc0 {
+            0 if i == 0 => return Some(at + 1),
+            0 => at += usize::from(i) + 1,
+            0xc0 => return Some(at + 2),
+            // EDNS0 extended label types and the reserved one.
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The answer the snap length cut, as tcpdump's `ns_rprint` meets it: with its fixed part
+/// captured, its class and type then `[|domain]`; without, nothing, and `[|domain]` only
+/// when more answers were announced. `answers` stopped at that record; `printed` answers
+/// came before it. Returns false when the line ends here.
+fn dns_cut_answer(
+    msg: &[u8],
+    answers: &mut crate::dissect::DnsRecords<'_>,
+    question_end: usize,
+    printed: usize,
+    out: &mut Vec<u8>,
+) -> bool {
+    let at = if printed == 0 {
+        question_end
+    } else {
+        answers.offset()
+    };
+    if at >= msg.len() && printed > 0 {
+        // tcpdump's loop stops at the end of the captured bytes.
+        out.extend_from_slice(b" [|domain]");
+        return false;
+    }
+    if printed > 0 {
+        out.push(b',');
+    }
+    let fixed = ns_nskip(msg, at).filter(|&p| p + 10 <= msg.len());
+    let Some(p) = fixed else {
+        if answers.left() > 1 {
+            out.extend_from_slice(b" [|domain]");
+            return false;
+        }
+        return true;
+    };
+    let t = crate::wire::be16(msg, p).unwrap_or(0);
+    let class = crate::wire::be16(msg, p + 2).unwrap_or(0);
+    if class != 1 && t != 41 {
+        let _ = write!(out, " (Class {class})");
+    }
+    out.push(b' ');
+    out.extend_from_slice(type_name(t).as_bytes());
+    out.extend_from_slice(b" [|domain]");
+    false
+}
+
 /// NTP on port 123, as tcpdump's one line: version and mode.
-fn ntp(b: &[u8], out: &mut Vec<u8>) -> bool {
+fn ntp(b: &[u8], len: usize, out: &mut Vec<u8>) -> bool {
     let Some(&first) = b.first() else {
         return false;
     };
@@ -556,12 +864,12 @@ fn ntp(b: &[u8], out: &mut Vec<u8>) -> bool {
         6 => "Control Message",
         _ => return false,
     };
-    let _ = write!(out, "NTPv{}, {mode}, length {}", (first >> 3) & 7, b.len());
+    let _ = write!(out, "NTPv{}, {mode}, length {len}", (first >> 3) & 7);
     true
 }
 
 /// Syslog on port 514: facility and severity from the `<PRI>` prefix, as tcpdump prints.
-fn syslog(b: &[u8], out: &mut Vec<u8>) -> bool {
+fn syslog(b: &[u8], len: usize, out: &mut Vec<u8>) -> bool {
     const FACILITIES: [&str; 24] = [
         "kernel", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
         "authpriv", "ftp", "ntp", "security", "console", "cron", "local0", "local1", "local2",
@@ -596,13 +904,36 @@ fn syslog(b: &[u8], out: &mut Vec<u8>) -> bool {
     let (Some(f), Some(s)) = (FACILITIES.get(pri / 8), SEVERITIES.get(pri % 8)) else {
         return false;
     };
-    let _ = write!(out, "SYSLOG {f}.{s}, length: {}", b.len());
+    let _ = write!(out, "SYSLOG {f}.{s}, length: {len}");
     true
 }
 
-/// HTTP on port 80, as tcpdump prints it: the first line of a request or response.
-fn http(b: &[u8], out: &mut Vec<u8>) {
+/// True when tcpdump's syslog printer runs out of captured bytes in the `<PRI>` prefix.
+fn syslog_cut(b: &[u8]) -> bool {
+    match b.first() {
+        None => return true,
+        Some(b'<') => {}
+        Some(_) => return false,
+    }
+    let mut i = 1;
+    while i <= 3 {
+        match b.get(i) {
+            None => return true,
+            Some(c) if c.is_ascii_digit() => i += 1,
+            Some(_) => break,
+        }
+    }
+    b.get(i).is_none()
+}
+
+/// HTTP on port 80, as tcpdump prints it: the first line of a request or response. `cut`:
+/// the segment was captured shorter than its length.
+fn http(b: &[u8], cut: bool, out: &mut Vec<u8>) {
     out.extend_from_slice(b": HTTP");
+    if cut {
+        http_cut(b, out);
+        return;
+    }
     let first = b.split(|&c| c == b'\r' || c == b'\n').next().unwrap_or(&[]);
     // tcpdump's list, which differs from Wireshark's in src/output/json.rs on purpose:
     // tcpdump prints a PATCH request as a bare ": HTTP" (checked with tcpdump 4.99).
@@ -623,6 +954,59 @@ fn http(b: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(b": ");
         out.extend_from_slice(first);
     }
+}
+
+/// The first line of a request or response cut by the snap length, as tcpdump's
+/// `txtproto_print` reads it: a request method or `HTTP/x.y NNN`, each token ended inside
+/// the captured bytes, then a line ended inside them, else `[|http]`.
+fn http_cut(b: &[u8], out: &mut Vec<u8>) {
+    let delim = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let token = |from: usize| -> Option<(&[u8], usize)> {
+        let rest = b.get(from..)?;
+        let n = rest.iter().position(delim)?;
+        let skip = rest
+            .get(n..)?
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        Some((rest.get(..n)?, from + n + skip))
+    };
+    const METHODS: [&[u8]; 8] = [
+        b"GET", b"POST", b"HEAD", b"PUT", b"DELETE", b"OPTIONS", b"TRACE", b"CONNECT",
+    ];
+    let is_reqresp = match token(0) {
+        Some((t, next)) => {
+            METHODS.iter().any(|m| t.eq_ignore_ascii_case(m))
+                || token(next)
+                    .is_some_and(|(c, _)| c.len() == 3 && c.iter().all(u8::is_ascii_digit))
+        }
+        None => false,
+    };
+    if !is_reqresp {
+        return;
+    }
+    for (i, &c) in b.iter().enumerate() {
+        let line = b.get(..i).unwrap_or(&[]);
+        match c {
+            b'\n' => {
+                out.extend_from_slice(b": ");
+                out.extend_from_slice(line);
+                return;
+            }
+            b'\r' => match b.get(i + 1) {
+                Some(b'\n') => {
+                    out.extend_from_slice(b": ");
+                    out.extend_from_slice(line);
+                    return;
+                }
+                Some(_) => return,
+                None => break,
+            },
+            c if c == b'\t' || (0x20..0x7f).contains(&c) => {}
+            _ => return,
+        }
+    }
+    out.extend_from_slice(b" [|http]");
 }
 
 /// TXT data as tcpdump prints it: each character-string quoted.
@@ -722,10 +1106,41 @@ fn icmpv6(
     i: &Icmpv6View<'_>,
     quoted: &[crate::dissect::LayerRec<'_>],
     len: usize,
+    cut: bool,
     out: &mut Vec<u8>,
 ) {
     let t = i.icmp_type();
     out.extend_from_slice(b"ICMP6, ");
+    // Cut by the snap length before the fields tcpdump prints: the type's name, `[|icmp6]`.
+    let needs = match t {
+        128 | 129 | 2 | 143 => 8,
+        135 | 136 => 24,
+        _ => 0,
+    };
+    // An error whose quoted IPv6 header was cut: tcpdump stops before its address.
+    let quote_cut = matches!((t, i.code()), (1, 4) | (3, 0))
+        && !quoted.iter().any(|l| matches!(l.view, View::Ipv6(_)));
+    if cut && quote_cut {
+        out.extend_from_slice(if t == 1 {
+            b"destination unreachable, unreachable port [|icmp6]"
+        } else {
+            b"time exceeded in-transit [|icmp6]"
+        });
+        return;
+    }
+    if cut && i.header_len() < needs {
+        let name = match t {
+            128 => "echo request",
+            129 => "echo reply",
+            2 => "packet too big",
+            143 => "multicast listener report v2",
+            135 => "neighbor solicitation",
+            _ => "neighbor advertisement",
+        };
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b" [|icmp6]");
+        return;
+    }
     let _ = match t {
         128 | 129 => write!(
             out,

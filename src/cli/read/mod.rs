@@ -28,7 +28,7 @@ use crate::capture::{
     CaptureReader, LinkTypeNumber, MappedFile, PcapNgWriter, PcapWriter, RawPacket,
 };
 use crate::cli::{CliError, CliResult};
-use crate::dissect::{Dissection, dissect};
+use crate::dissect::{Dissection, dissect_frame};
 use crate::fields::Frame;
 use crate::filter::{Filter, FilterLink, Input};
 use crate::output::{FrameMeta, write_json};
@@ -101,6 +101,11 @@ pub struct Args {
     /// the name ends in .pcapng, classic pcap otherwise. Nothing is printed.
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<PathBuf>,
+    /// With -w: write each packet cut to its first N bytes, keeping its original length, as
+    /// `editcap -s N` and `tcpdump -s N` do (header-only copies of a capture).
+    #[arg(short = 's', long = "snaplen", value_name = "N", requires = "write",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub snaplen: Option<u32>,
     /// Accepted for tcpdump's muscle memory: pktforge never resolves names.
     #[arg(short = 'n')]
     pub numeric: bool,
@@ -184,7 +189,10 @@ impl Sink {
         res.map_err(|e| write_err(path, &e))
     }
 
-    fn write(&mut self, p: &RawPacket<'_>, path: &Path) -> CliResult {
+    fn write(&mut self, p: &RawPacket<'_>, path: &Path, snaplen: Option<u32>) -> CliResult {
+        let cut = snaplen
+            .and_then(|n| p.data.get(..n as usize))
+            .unwrap_or(p.data);
         let r = match self {
             Sink::Pcap(w, link) => {
                 if p.link != *link {
@@ -196,10 +204,10 @@ impl Sink {
                         p.link
                     )));
                 }
-                w.write_record(p.ts_sec, p.ts_nsec, p.orig_len, p.data)
+                w.write_record(p.ts_sec, p.ts_nsec, p.orig_len, cut)
             }
             Sink::PcapNg(w) => {
-                w.write_record(p.link, p.ts_sec, p.ts_nsec, p.orig_len, p.data, p.comment)
+                w.write_record(p.link, p.ts_sec, p.ts_nsec, p.orig_len, cut, p.comment)
             }
         };
         r.map_err(|e| write_err(path, &e))
@@ -508,7 +516,7 @@ fn passes<'a>(
             frame: None,
         });
     }
-    dissect(LinkType::from_pcap(link), data, d);
+    dissect_frame(LinkType::from_pcap(link), data, meta.orig_len as usize, d);
     *dissected = true;
     let frame = Frame {
         meta,
@@ -614,7 +622,7 @@ fn read_batches(
                 sink = Some(Sink::open(w, &pkt)?);
             }
             if let Some(s) = sink.as_mut() {
-                s.write(&pkt, w)?;
+                s.write(&pkt, w, a.snaplen)?;
             }
         }
         let start = match &mut batch.data {
@@ -720,7 +728,7 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
         matched += 1;
         // -v shows the packet model's tree; everything else reads the fast dissection.
         if (!f.verbose || f.quiet) && !dissected {
-            dissect(link, data, &mut d);
+            dissect_frame(link, data, r.orig_len as usize, &mut d);
         }
         if f.quiet {
             continue;
