@@ -71,6 +71,9 @@ pub fn parse_info(text: &str, opts: ParseOptions) -> Result<(Expr, ParseInfo), F
 /// dialect (and so the precedence) is known.
 enum Pre {
     Leaf(Expr),
+    /// A protocol name alone (`tcp`, `udp`, `arp`): tcpdump's primitive, or Wireshark's
+    /// protocol test when the expression turns out to be a display filter.
+    Bare(&'static crate::fields::FieldDef, Expr),
     Not(Box<Pre>),
     Seq(Box<Pre>, Vec<(Bin, Pre)>),
 }
@@ -93,6 +96,10 @@ fn join(op: Bin, a: Expr, b: Expr) -> Expr {
 fn fold(p: Pre, wireshark: bool) -> Expr {
     match p {
         Pre::Leaf(e) => e,
+        Pre::Bare(def, _) if wireshark => {
+            Expr::Display(Display::Present(FieldRef { def, slice: None }))
+        }
+        Pre::Bare(_, e) => e,
         Pre::Not(e) => Expr::Not(Box::new(fold(*e, wireshark))),
         Pre::Seq(first, rest) => {
             let first = fold(*first, wireshark);
@@ -581,7 +588,16 @@ impl Parser<'_> {
                     _ => {}
                 }
                 (self.pos, self.shift, self.last) = save;
-                Ok(Pre::Leaf(self.primitive()?))
+                let start = self.pos;
+                let e = self.primitive()?;
+                if self.pos == start + 1 {
+                    if let Some(Tok::Word(w)) = self.toks.get(start).map(|t| &t.tok) {
+                        if let Some(def) = fields::lookup(w) {
+                            return Ok(Pre::Bare(def, e));
+                        }
+                    }
+                }
+                Ok(Pre::Leaf(e))
             }
             other => Err(self.err_at(
                 t.span.clone(),

@@ -566,6 +566,9 @@ fn read_batches(
     let mut first_ts: Option<(i64, u32)> = None;
     let mut prev_ts = (0i64, 0u32);
     let mut checked_link: Option<u32> = None;
+    // For -w when nothing passes the filter: the link type and time precision of the first
+    // packet, so that an empty but valid file is written, as tcpdump writes one.
+    let mut first_shape: Option<(LinkTypeNumber, u32)> = None;
     let mut d: Dissection<'static> = Dissection::new();
     let counted = |n: u64, matched: u64| if here.is_some() { matched } else { n };
     while a.limit.is_none_or(|l| counted(n, matched) < l) && !stop.load(Ordering::Relaxed) {
@@ -582,6 +585,7 @@ fn read_batches(
         n += 1;
         let ts = (pkt.ts_sec, pkt.ts_nsec);
         let first = *first_ts.get_or_insert(ts);
+        first_shape.get_or_insert((pkt.link, pkt.ts_nsec));
         let before = if n == 1 { ts } else { prev_ts };
         prev_ts = ts;
         if let Some(f) = filter {
@@ -652,6 +656,20 @@ fn read_batches(
     }
     if !batch.recs.is_empty() {
         let _ = tx.send(batch);
+    }
+    if let (None, Some(w), Some((link, ts_nsec))) = (&sink, &a.write, first_shape) {
+        let shape = RawPacket {
+            ts_sec: 0,
+            ts_nsec,
+            caplen: 0,
+            orig_len: 0,
+            link,
+            interface: 0,
+            offset: 0,
+            data: &[],
+            comment: None,
+        };
+        sink = Some(Sink::open(w, &shape)?);
     }
     if let (Some(s), Some(w)) = (sink, &a.write) {
         s.finish(w)?;
