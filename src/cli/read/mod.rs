@@ -94,7 +94,8 @@ pub struct Args {
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     pub limit: Option<u64>,
-    /// Print only the number of packets read (every packet is still dissected).
+    /// Print only the number of packets read (every packet is still dissected); with a
+    /// filter, the number that matched (decoded only as far as the filter needs).
     #[arg(long, group = "format")]
     pub count: bool,
     /// Write the packets read to FILE, keeping timestamps and original lengths: pcapng when
@@ -744,6 +745,10 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
             }
         }
         matched += 1;
+        // With a filter, --count counts matches: nothing more to decode.
+        if f.quiet && filter.is_some() {
+            continue;
+        }
         // -v shows the packet model's tree; everything else reads the fast dissection.
         if (!f.verbose || f.quiet) && !dissected {
             dissect_frame(link, data, r.orig_len as usize, &mut d);
