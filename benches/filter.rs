@@ -27,7 +27,10 @@ const EXPRS: &[(&str, &str)] = &[
     ("tcp_syn_bytes", "tcp[tcpflags] & tcp-syn != 0"),
     ("vlan_udp", "vlan and udp port 53"),
     ("ws_dns_contains", "dns.qry.name contains \"mail\""),
-    ("ws_syn_dst_net", "tcp.flags.syn == 1 && ip.dst == 10.0.0.0/8"),
+    (
+        "ws_syn_dst_net",
+        "tcp.flags.syn == 1 && ip.dst == 10.0.0.0/8",
+    ),
     ("ws_port_set", "tcp.port in {80, 443, 8000..8100}"),
 ];
 
