@@ -944,7 +944,24 @@ impl Parser<'_> {
                     .and_then(|(v, _)| u32::try_from(*v).ok()),
             }
         };
-        v.ok_or_else(|| self.err_at(span, format!("unknown protocol '{w}'")))
+        v.ok_or_else(|| {
+            let names: Vec<&str> = if p == QProto::Ether {
+                vec!["ip", "ip6", "arp", "rarp", "atalk", "aarp", "decnet", "ipx"]
+            } else {
+                let mut v = vec![
+                    "icmp", "igmp", "tcp", "udp", "gre", "esp", "ah", "icmp6", "sctp",
+                ];
+                v.extend(services::IP_PROTOS.iter().map(|(_, n)| *n));
+                v
+            };
+            let near = nearest(name, &names, 3);
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", near.join(", "))
+            };
+            self.err_at(span, format!("unknown protocol '{w}'{hint}"))
+        })
     }
 
     /// libpcap's `gen_proto`.
@@ -1114,13 +1131,19 @@ impl Parser<'_> {
             return Err(self.err_at(span, format!("'{value}' is not an IPv6 or MAC address")));
         }
         let Some((mut v, vlen)) = atoin(value) else {
-            return Err(self.err_at(
-                span,
+            let near = closest_keyword(value);
+            let message = if q == BARE && !near.is_empty() {
+                format!(
+                    "unknown primitive '{value}'; did you mean {}?",
+                    near.join(", ")
+                )
+            } else {
                 format!(
                     "'{value}' is not an address (pktforge's filters take addresses, not host \
                      names)"
-                ),
-            ));
+                )
+            };
+            return Err(self.err_at(span, message));
         };
         let numeric = !value.contains('.');
         let mut mask: u32;
@@ -1294,10 +1317,18 @@ impl Parser<'_> {
                     restrict = Some(17);
                     Ok(b)
                 }
-                (None, None) => Err(self.err_at(
-                    span.clone(),
-                    format!("unknown port '{w}': give a number or a service name"),
-                )),
+                (None, None) => {
+                    let near = closest_keyword(w);
+                    let hint = if near.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", near.join(", "))
+                    };
+                    Err(self.err_at(
+                        span.clone(),
+                        format!("unknown port '{w}': give a number or a service name{hint}"),
+                    ))
+                }
             }
         };
         let (a, b) = (port_of(lo_s)?, port_of(hi_s)?);
@@ -1682,6 +1713,73 @@ impl Parser<'_> {
         }
         Ok(Display::In(f, items))
     }
+}
+
+/// The qualifiers of a value given with none.
+const BARE: Qual = Qual {
+    proto: QProto::Default,
+    dir: Dir::Either,
+    kind: QKind::Default,
+};
+
+/// tcpdump's keywords, for "did you mean".
+const KEYWORDS: &[&str] = &[
+    "host",
+    "net",
+    "port",
+    "portrange",
+    "src",
+    "dst",
+    "ether",
+    "ip",
+    "ip6",
+    "arp",
+    "rarp",
+    "tcp",
+    "udp",
+    "sctp",
+    "icmp",
+    "icmp6",
+    "igmp",
+    "vlan",
+    "proto",
+    "broadcast",
+    "multicast",
+    "greater",
+    "less",
+    "len",
+    "mask",
+    "and",
+    "or",
+    "not",
+];
+
+/// The tcpdump keywords and table fields closest to `w`.
+fn closest_keyword(w: &str) -> Vec<&'static str> {
+    let mut v = nearest(w, KEYWORDS, 3);
+    if v.is_empty() {
+        v = fields::closest(w, 3);
+    }
+    v
+}
+
+/// The names within a small edit distance of `w`, closest first.
+fn nearest<'n>(w: &str, names: &[&'n str], n: usize) -> Vec<&'n str> {
+    let mut scored: Vec<(usize, &str)> = names
+        .iter()
+        .map(|c| (fields::edit_distance(w, c), *c))
+        .filter(|&(d, c)| {
+            d > 0
+                && d <= if c.len() >= 3 {
+                    (c.len() / 3).max(2)
+                } else {
+                    1
+                }
+        })
+        .collect();
+    scored.sort();
+    scored.dedup();
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
 fn qproto_name(p: QProto) -> &'static str {
