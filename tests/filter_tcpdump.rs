@@ -329,6 +329,8 @@ fn filtered_lines_are_the_unfiltered_lines_that_match() {
         &["-f", "udp port 53"][..],
         &["udp", "port", "53"][..],
         &["-Y", "udp port 53", "-j", "1"][..],
+        // Flags may follow the filter words.
+        &["udp", "port", "53", "-j", "1", "--no-mmap"][..],
     ] {
         let out = bin().arg("read").arg(&f).args(args).output().unwrap();
         assert!(out.status.success());

@@ -60,11 +60,7 @@ pub struct Args {
     /// A filter after the file, as tcpdump takes it: `pktforge read f.pcap tcp port 80`.
     /// tcpdump's capture-filter primitives and Wireshark's display-filter comparisons
     /// (`ip.src == 198.18.0.0/15`) may be mixed; see `-f`.
-    #[arg(
-        value_name = "FILTER",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
+    #[arg(value_name = "FILTER")]
     pub filter_words: Vec<String>,
     /// Keep only the packets that match EXPR (tcpdump syntax such as `tcp port 443 and not
     /// host 198.18.0.1`, Wireshark syntax such as `tcp.flags.syn == 1 && ip.dst ==
