@@ -33,9 +33,11 @@
 //!   Wireshark's (`not` > `and` > `xor` > `or`).
 
 pub mod ast;
+pub mod bpf;
 pub mod eval;
 pub mod lex;
 pub mod parse;
+pub mod vm;
 
 pub use ast::{Expr, FilterError};
 pub use eval::{FilterLink, Input};
@@ -123,6 +125,21 @@ impl Filter {
             Some(p) => Err(p.to_string()),
             None => Ok(()),
         }
+    }
+
+    /// Compiles the tcpdump part to classic BPF for `link` ([`bpf`]), refusing primitives
+    /// the link type cannot carry as [`Filter::check_link`] does.
+    pub fn compile_bpf(&self, link: FilterLink) -> Result<bpf::BpfProgram, bpf::BpfError> {
+        let n = match link {
+            FilterLink::Ether => 1,
+            FilterLink::Sll => 113,
+            FilterLink::Sll2 => 276,
+            FilterLink::Raw => 101,
+            FilterLink::Ipv4 => 228,
+            FilterLink::Ipv6 => 229,
+        };
+        self.check_link(n).map_err(bpf::BpfError::Link)?;
+        bpf::compile(&self.expr, link)
     }
 
     /// Whether the packet passes the filter. A display term is false without `frame`.
