@@ -191,7 +191,26 @@ pub enum Arith {
     Neg(Box<Arith>),
 }
 
+impl Arith {
+    /// The value of an expression without loads or `len`, as libpcap's optimiser folds it
+    /// (wrapping arithmetic); `None` when it depends on the packet or divides by zero.
+    pub fn const_value(&self) -> Option<u32> {
+        match self {
+            Arith::Num(n) => Some(*n),
+            Arith::Len | Arith::Load { .. } => None,
+            Arith::Neg(x) => x.const_value().map(u32::wrapping_neg),
+            Arith::Bin(op, x, y) => op.apply(x.const_value()?, y.const_value()?),
+        }
+    }
+}
+
 /// Where a `proto[...]` load counts from (libpcap's `gen_load`).
+///
+/// How the offset is added follows the BPF libpcap makes: a constant offset (one its
+/// optimiser folds, such as `ip[0 - 14]`) is added to the base at compile time, wrapping
+/// around 32 bits, and the load then checks the sum against the packet; an offset computed
+/// from the packet is added by the load itself (`ld [x + k]`), which rejects the packet
+/// when the sum overflows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoadBase {
     /// `ether[]`, `link[]`: from the start of the link header. No condition.

@@ -1119,7 +1119,9 @@ impl Gen {
             }
             Arith::Load { base, off, size } => {
                 let sz = size_code(*size)?;
-                if let Arith::Num(o) = **off {
+                // Constant offsets are folded into the load, wrapping, as libpcap's
+                // optimiser folds them (see `LoadBase`).
+                if let Some(o) = off.const_value() {
                     match *base {
                         LoadBase::Link => self.ld_abs(sz, o)?,
                         LoadBase::Net(_) => self.ld_abs(sz, pl.wrapping_add(o))?,
@@ -1127,13 +1129,13 @@ impl Gen {
                             self.ld_abs(sz, pl.wrapping_add(40).wrapping_add(o))?;
                         }
                         LoadBase::Trans4(_) => {
-                            let k = u64::from(pl) + u64::from(o);
-                            if k + 60 <= MAX_OFF {
+                            let k = pl.wrapping_add(o);
+                            if u64::from(k) + 60 <= MAX_OFF {
                                 self.msh(pl)?;
-                                self.ld_x(sz, pl.wrapping_add(o))?;
+                                self.ld_x(sz, k)?;
                             } else {
-                                self.stmt(op::LD | op::IMM, o)?;
-                                self.var_load(*base, sz, pl)?;
+                                // `ld [x + k]` with k past any packet: always rejects.
+                                self.abort();
                             }
                         }
                     }
@@ -1147,23 +1149,29 @@ impl Gen {
         Ok(())
     }
 
-    /// A load at the offset in A from `base`, added as the evaluator adds (wrapping).
+    /// A load at the offset computed in A from `base`, as libpcap's `ld [x + k]` does it:
+    /// the sum must not overflow (nor, for the kernel, reach 2^31), else the packet is
+    /// rejected. A transport load first adds the IPv4 header length to A, wrapping.
     fn var_load(&mut self, base: LoadBase, sz: u16, pl: u32) -> R<()> {
-        match base {
-            LoadBase::Link => {}
-            LoadBase::Net(_) => self.stmt(op::ALU | op::ADD | op::K, pl)?,
-            LoadBase::Icmp6 => self.stmt(op::ALU | op::ADD | op::K, pl.wrapping_add(40))?,
+        let k = match base {
+            LoadBase::Link => 0,
+            LoadBase::Net(_) => pl,
+            LoadBase::Icmp6 => pl.wrapping_add(40),
             LoadBase::Trans4(_) => {
-                self.stmt(op::ALU | op::ADD | op::K, pl)?;
                 self.msh(pl)?;
                 self.stmt(op::ALU | op::ADD | op::X, 0)?;
+                pl
             }
+        };
+        if u64::from(k) + 4 > MAX_OFF {
+            self.abort();
+            return Ok(());
         }
         let (r, l) = (self.reject, self.label());
-        self.jump(op::JGE, 0x8000_0000, r, l);
+        self.jump(op::JGE, 0x8000_0000 - k, r, l);
         self.place(l);
         self.stmt(op::MISC | op::TAX, 0)?;
-        self.stmt(op::LD | sz | op::IND, 0)
+        self.stmt(op::LD | sz | op::IND, k)
     }
 }
 

@@ -264,17 +264,26 @@ fn value(a: &Arith, shift: u32, p: &Input<'_, '_>) -> R<u32> {
             op.apply(x, y).ok_or(Reject)?
         }
         Arith::Load { base, off, size } => {
+            // See `LoadBase`: constant offsets wrap when folded, computed ones must not
+            // overflow the load's `x + k`.
             let o = value(off, shift, p)?;
+            let folded = off.const_value().is_some();
             let at = match base {
-                LoadBase::Link => o,
-                LoadBase::Net(_) => pl.wrapping_add(o),
+                LoadBase::Link => Some(o),
+                LoadBase::Net(_) if folded => Some(pl.wrapping_add(o)),
+                LoadBase::Net(_) => o.checked_add(pl),
+                LoadBase::Icmp6 if folded => Some(pl.wrapping_add(40).wrapping_add(o)),
+                LoadBase::Icmp6 => o.checked_add(pl.wrapping_add(40)),
                 LoadBase::Trans4(_) => {
                     let x = 4 * (load(p.data, pl, 1)? & 0xf);
-                    pl.wrapping_add(x).wrapping_add(o)
+                    if folded {
+                        x.checked_add(pl.wrapping_add(o))
+                    } else {
+                        x.wrapping_add(o).checked_add(pl)
+                    }
                 }
-                LoadBase::Icmp6 => pl.wrapping_add(40).wrapping_add(o),
             };
-            load(p.data, at, *size)?
+            load(p.data, at.ok_or(Reject)?, *size)?
         }
     })
 }
