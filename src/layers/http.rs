@@ -36,6 +36,27 @@ pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Wireshark's name for the body of a message with these header lines (`head`, without
+/// the empty line): the media dissector of its Content-Type.
+pub fn body_protocol(head: &[u8]) -> &'static str {
+    let ctype = head.split(|&b| b == b'\n').find_map(|line| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let (k, v) = (line.get(..13)?, line.get(13..)?);
+        k.eq_ignore_ascii_case(b"content-type:")
+            .then(|| v.trim_ascii())
+            .filter(|v| !v.is_empty())
+    });
+    let Some(t) = ctype else { return "data" };
+    let starts = |p: &[u8]| t.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+    if starts(b"text/") {
+        "data-text-lines"
+    } else if starts(b"application/x-www-form-urlencoded") {
+        "urlencoded-form"
+    } else {
+        "data"
+    }
+}
+
 /// The HTTP message a frame's TCP payload starts, if Wireshark sees one there.
 fn message<'a>(f: &Frame<'_, 'a>) -> Option<&'a [u8]> {
     let layers = f.layers();

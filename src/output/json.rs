@@ -168,20 +168,7 @@ fn http_rest(out: &mut Vec<u8>, first: &mut bool, p: &[u8]) {
     if body.is_empty() {
         return;
     }
-    let text = head.split(|&b| b == b'\n').any(|line| {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        line.len() > 13
-            && line
-                .get(..13)
-                .is_some_and(|k| k.eq_ignore_ascii_case(b"content-type:"))
-            && line
-                .get(13..)
-                .map(|v| v.trim_ascii_start())
-                .is_some_and(|v| {
-                    v.len() >= 5 && v.get(..5).is_some_and(|t| t.eq_ignore_ascii_case(b"text/"))
-                })
-    });
-    proto(out, first, if text { "data-text-lines" } else { "data" });
+    proto(out, first, http::body_protocol(head));
 }
 
 /// Appends the `frame.protocols` chain of `layers`.
