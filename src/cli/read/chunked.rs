@@ -46,6 +46,8 @@ struct Chain {
     stopped: bool,
     /// The error that ended the file early.
     failure: Option<CliError>,
+    /// Time of the last packet of the chunks linked so far (`frame.time_delta` of the next).
+    last_ts: Option<(i64, u32)>,
 }
 
 /// The records of one chunk.
@@ -88,7 +90,9 @@ struct Shared<'a> {
     base_version: (usize, u32),
     limit: Option<u64>,
     shown: &'a str,
-    fmt: Format,
+    fmt: Format<'a>,
+    /// Time of the file's first packet (`frame.time_relative`).
+    first_ts: Option<(i64, u32)>,
     next_chunk: AtomicUsize,
     chain: Mutex<Chain>,
     linked: Condvar,
@@ -145,6 +149,10 @@ impl Shared<'_> {
                 }
             }
             chain.packets = base + recs.len() as u64;
+            let prev_ts = chain.last_ts;
+            if let Some(r) = recs.last() {
+                chain.last_ts = Some((r.ts_sec, r.ts_nsec));
+            }
             chain.next = k + 1;
             if let Some(e) = w.error.filter(|_| !chain.stopped) {
                 chain.failure = Some(CliError::Runtime(format!(
@@ -163,6 +171,8 @@ impl Shared<'_> {
                 data: BatchBytes::Mapped(self.map.clone()),
                 recs: std::mem::take(&mut recs),
                 end: w.end as u64,
+                first_ts: self.first_ts,
+                prev_ts,
             };
             let text = format_batch(&batch, &self.fmt);
             recs = batch.recs;
@@ -188,7 +198,7 @@ pub(super) fn run(
     map: MappedFile,
     a: &Args,
     shown: &str,
-    fmt: Format,
+    fmt: Format<'_>,
     out: &mut dyn Write,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<(u64, Option<CliError>), CliError> {
@@ -202,7 +212,10 @@ pub(super) fn run(
     let walker = fork()?;
     // The state after the file's first packet (for pcapng: its interfaces).
     let mut base = fork()?;
-    let _ = base.next_packet();
+    let first_ts = match base.next_packet() {
+        Some(Ok(p)) => Some((p.ts_sec, p.ts_nsec)),
+        _ => None,
+    };
     let base_version = base.state_version();
     let shared = Shared {
         map: map.clone(),
@@ -211,6 +224,7 @@ pub(super) fn run(
         limit,
         shown,
         fmt,
+        first_ts,
         next_chunk: AtomicUsize::new(0),
         chain: Mutex::new(Chain {
             next: 0,
@@ -218,6 +232,7 @@ pub(super) fn run(
             packets: 0,
             stopped: limit == Some(0),
             failure: None,
+            last_ts: None,
         }),
         linked: Condvar::new(),
     };
