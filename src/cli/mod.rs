@@ -14,6 +14,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 pub mod completions;
 pub mod craft;
 pub mod decode;
+pub mod fields;
 pub mod ls;
 pub mod read;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Ls(ls::Args),
     /// Dissect a pcap or pcapng capture file, tcpdump-style.
     Read(read::Args),
+    /// List the Wireshark fields that --json, -e and filters know (tshark -G fields).
+    Fields(fields::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -109,6 +112,7 @@ where
         Command::Decode(a) => decode::run(&a, &mut out),
         Command::Ls(a) => ls::run(&a, &mut out),
         Command::Read(a) => read::run(&a, &mut out),
+        Command::Fields(a) => fields::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };
