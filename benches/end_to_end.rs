@@ -15,18 +15,7 @@ use pktforge::cli::read::{Args, run};
 fn args(file: &Path) -> Args {
     Args {
         file: Some(file.to_path_buf()),
-        read: None,
-        link_header: false,
-        verbose: false,
-        json: false,
-        hex: false,
-        hex_ascii: false,
-        limit: None,
-        count: false,
-        write: None,
-        numeric: false,
-        no_mmap: false,
-        threads: None,
+        ..Args::default()
     }
 }
 

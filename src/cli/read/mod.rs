@@ -40,8 +40,8 @@ use crate::packet::{LinkType, Packet, hexdump};
 
 use line::{LineMeta, write_line};
 
-/// Options of `pktforge read`.
-#[derive(Debug, clap::Args)]
+/// Options of `pktforge read` (`Args::default()` is `pktforge read` with no flag and no file).
+#[derive(Debug, Default, clap::Args)]
 #[command(after_help = "Examples:\n  \
     pktforge read captures/server-ether.pcap\n  \
     pktforge read -e -c 5 captures/mixed-sll2.pcapng\n  \
