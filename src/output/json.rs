@@ -7,6 +7,11 @@
 //! -o tcp.desegment_tcp_streams:FALSE`: pktforge decodes each packet on its own, so the
 //! first fragment of a datagram carries the upper layers and the last one does not).
 //!
+//! The fields, their names and how each is read from the fast dissection are the table of
+//! [`crate::fields`] (each protocol's entries beside its layer): [`write_json`] writes each
+//! protocol's default ones ([`crate::fields::Protocol::json`]), [`write_json_fields`] any
+//! [`Selection`] (`pktforge read --json -e NAME`).
+//!
 //! # Representation
 //!
 //! - Keys are Wireshark's field names; a field the packet does not have is left out.
