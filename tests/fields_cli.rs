@@ -178,9 +178,9 @@ fn csv_quotes_values_with_commas_and_has_a_header() {
     ]);
     assert_eq!(
         out,
-        "frame.number,eth.addr,vlan.id\n\
-         1,\"02:70:66:00:00:02,02:70:66:00:00:01\",100\n\
-         2,\"02:70:66:00:00:02,02:70:66:00:00:01\",100\n"
+        "frame.number,eth.addr,vlan.id\r\n\
+         1,\"02:70:66:00:00:02,02:70:66:00:00:01\",100\r\n\
+         2,\"02:70:66:00:00:02,02:70:66:00:00:01\",100\r\n"
     );
     let out = ok(&[
         "read",
@@ -193,7 +193,7 @@ fn csv_quotes_values_with_commas_and_has_a_header() {
         "1",
         &f,
     ]);
-    assert_eq!(out, "1\n");
+    assert_eq!(out, "1\r\n");
 }
 
 #[test]

@@ -189,7 +189,8 @@ pub struct FieldsFormat {
     pub quote: Quote,
     /// A first line with the field names (`-E header=y`).
     pub header: bool,
-    /// RFC 4180: a value holding the separator, `"`, CR or LF is quoted, its `"` doubled.
+    /// RFC 4180: a value holding the separator, `"`, CR or LF is quoted, its `"` doubled;
+    /// lines end with CRLF.
     pub csv: bool,
 }
 
@@ -270,10 +271,18 @@ pub fn write_header(sel: &Selection, fmt: &FieldsFormat, out: &mut Vec<u8>) {
         }
         out.extend_from_slice(c.name().as_bytes());
     }
+    end_line(fmt, out);
+}
+
+/// `\n`, or `\r\n` for CSV (RFC 4180's line break).
+fn end_line(fmt: &FieldsFormat, out: &mut Vec<u8>) {
+    if fmt.csv {
+        out.push(b'\r');
+    }
     out.push(b'\n');
 }
 
-/// Writes one frame's line (with its `'\n'`): the chosen fields, separated.
+/// Writes one frame's line (with its `'\n'`, `"\r\n"` for CSV): the chosen fields, separated.
 pub fn write_fields_line(
     f: &Frame<'_, '_>,
     sel: &Selection,
@@ -324,7 +333,7 @@ pub fn write_fields_line(
             csv_quote(out, start, &fmt.separator);
         }
     }
-    out.push(b'\n');
+    end_line(fmt, out);
 }
 
 /// Quotes the value at `out[start..]` as RFC 4180 wants, if it needs it.

@@ -83,8 +83,8 @@ pub struct Args {
     /// occurrences, `,` by default), quote=d|s|n. Repeatable.
     #[arg(short = 'E', value_name = "OPT=VALUE")]
     pub field_opts: Vec<String>,
-    /// Field lines as RFC 4180 CSV: comma-separated, with a header line (-E header=n drops
-    /// it), a value holding a comma, a quote or a line end quoted.
+    /// Field lines as RFC 4180 CSV: comma-separated, CRLF line ends, a header line (-E
+    /// header=n drops it), a value holding a comma, a quote or a line end quoted.
     #[arg(long)]
     pub csv: bool,
     /// Print every packet's full layer tree (the packet model's show()).
