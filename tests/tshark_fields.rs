@@ -1,4 +1,10 @@
-//! `write_json` against tshark: every field of every packet.
+//! `write_json` and the field table against tshark: every field of every packet.
+//!
+//! `json_fields_equal_tshark` compares `--json`'s objects; `table_fields_equal_tshark`
+//! compares every entry of the field table (`pktforge::fields::all()`, plus
+//! `frame.protocols`) as `write_fields_line` writes it with tshark's defaults
+//! (`-E occurrence=a -E aggregator=,`) with `tshark -T fields -e NAME`, text for text,
+//! and fails if an entry was never compared with a value tshark prints.
 //!
 //! For each capture in `captures/` (pcap and pcapng) and a generated workload
 //! (`gen_workload.py --packets 20000`, when python3 and the script are there), one tshark
@@ -19,6 +25,8 @@ use pktforge::LinkType;
 use pktforge::capture::{CaptureReader, LinkTypeNumber, PcapWriter};
 use pktforge::dissect::{Dissection, dissect_frame};
 use pktforge::dsl::{self, ExpandOptions};
+use pktforge::fields::Frame;
+use pktforge::output::columns::{FieldsFormat, Selection, write_fields_line};
 use pktforge::output::{FrameMeta, write_json};
 use serde_json::Value;
 
@@ -102,7 +110,7 @@ fn tshark_ok() -> Result<(), String> {
 }
 
 /// tshark's lines for `path`, one per packet, split into the fields.
-fn tshark_rows(path: &Path) -> Vec<Vec<String>> {
+fn tshark_rows(path: &Path, fields: &[&str]) -> Vec<Vec<String>> {
     let mut cmd = Command::new("tshark");
     cmd.args(["-n", "-r"]).arg(path).args([
         "-o",
@@ -124,7 +132,7 @@ fn tshark_rows(path: &Path) -> Vec<Vec<String>> {
         "-E",
         "aggregator=,",
     ]);
-    for f in FIELDS {
+    for f in fields {
         cmd.args(["-e", f]);
     }
     let out = cmd.output().expect("run tshark");
@@ -208,7 +216,7 @@ fn as_tshark(v: &Value) -> Result<String, String> {
 }
 
 fn compare(file: &str, path: &Path, t: &mut Totals) {
-    let theirs = tshark_rows(path);
+    let theirs = tshark_rows(path, FIELDS);
     let ours = our_rows(path);
     assert_eq!(theirs.len(), ours.len(), "{file}: packet counts differ");
     for (i, (row, obj)) in theirs.iter().zip(&ours).enumerate() {
@@ -282,11 +290,16 @@ const CRAFTED_ETHER: &[&str] = &[
     r#"Ether()/IPv6(src="::ffff:198.18.0.1",dst="::198.18.0.2")/IPv6ExtHdrDestOpt()/IPv6ExtHdrRouting()/UDP(sport=5000,dport=9)/"x""#,
     r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/TCP(sport=80,dport=40000,flags=0x1c2)/"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc""#,
     r#"Ether()/IP(src="198.18.0.1",dst="224.0.0.251")/UDP(sport=5353,dport=5353)/DNS(qr=1,qd=DNSQR(qname="."),an=[DNSRR(rrname="a.local",rdata="198.18.0.7")],ar=[DNSRR(rrname="b.local",rdata="198.18.0.8")])"#,
-    r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/UDP(sport=53,dport=4000)/DNS(qr=1,qd=DNSQR(qname="example.com",qtype="MX"),an=[DNSRR(rrname="example.com",type="MX",rdata="10 mx.example.com")],ar=[DNSRR(rrname="mx.example.com",rdata="198.18.0.9"),DNSRR(rrname="mx.example.com",type="AAAA",rdata="fd00::9")])"#,
+    r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/UDP(sport=53,dport=4000)/DNS(qr=1,qd=DNSQR(qname="example.com",qtype="MX"),an=[DNSRRMX(rrname="example.com",preference=10,exchange="mx.example.com")],ar=[DNSRR(rrname="mx.example.com",rdata="198.18.0.9"),DNSRR(rrname="mx.example.com",type="AAAA",rdata="fd00::9")])"#,
     r#"Ether()/ARP(op=2,psrc="198.18.0.1",pdst="198.18.0.2")"#,
     r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/ICMP(type=11)/IP(src="198.18.0.2",dst="198.18.0.9")/ICMP(type=8,id=5,seq=6)/"ping""#,
     r#"Ether()/IPv6(src="fd00::1",dst="fd00::2")/ICMPv6PacketTooBig(mtu=1280)/IPv6(src="fd00::2",dst="fd00::3")/TCP(sport=22,dport=50000)"#,
     r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/TCP(sport=40000,dport=8080)/"GET / HTTP/1.1\r\nHost: x\r\n\r\n""#,
+    r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2",tos=0xb8)/TCP(sport=40001,dport=80,flags="PAU",urgptr=3)/"POST /form?a=1 HTTP/1.1\r\nHost: www.example.test\r\nUser-Agent: pktforge/0.1 (test)\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1""#,
+    r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/TCP(sport=40002,dport=443,flags="R")"#,
+    r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/TCP(sport=40003,dport=80,flags="S",options=[("MSS",1460),("SAckOK",b""),("WScale",7)])"#,
+    r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/UDP(sport=53,dport=4001)/DNS(qr=1,qd=DNSQR(qname="example.test",qtype="NS"),an=[DNSRR(rrname="example.test",type="NS",ttl=300,rdata="ns1.example.test")],ns=[DNSRR(rrname="example.test",type="NS",rdata="ns2.example.test")])"#,
+    r#"Ether()/IP(src="198.18.0.1",dst="198.18.0.2")/UDP(sport=53,dport=4002)/DNS(qr=1,qd=DNSQR(qname="example.test",qtype="TXT"),an=[DNSRR(rrname="example.test",type="TXT",rdata="hello world")])"#,
 ];
 
 /// The same for a raw-IP capture (`LINKTYPE_RAW`).
@@ -312,12 +325,8 @@ fn crafted(name: &str, link: LinkTypeNumber, exprs: &[&str]) -> PathBuf {
     path
 }
 
-#[test]
-fn json_fields_equal_tshark() {
-    if let Err(why) = tshark_ok() {
-        eprintln!("skipped: {why}");
-        return;
-    }
+/// The capture files of `captures/`.
+fn capture_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("captures/")
@@ -330,6 +339,181 @@ fn json_fields_equal_tshark() {
         })
         .collect();
     files.sort();
+    files
+}
+
+/// The table's names, in table order, and `frame.protocols`.
+fn table_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = pktforge::fields::all().map(|f| f.name).collect();
+    names.push(pktforge::layers::frame::PROTOCOLS_FIELD);
+    names
+}
+
+/// Every packet of `path` as `write_fields_line` writes the `names` columns, split at tabs.
+fn our_field_rows(path: &Path, names: &[&str]) -> Vec<Vec<String>> {
+    let sel = Selection::new(names).expect("table names resolve");
+    let fmt = FieldsFormat::default();
+    let mut r = CaptureReader::open(path).expect("open capture");
+    let mut line = Vec::with_capacity(1024);
+    let mut rows = Vec::new();
+    let mut number = 0u64;
+    let mut first_ts = None;
+    let mut prev_ts = None;
+    while let Some(p) = r.next_packet() {
+        let p = p.expect("read packet");
+        number += 1;
+        let meta = FrameMeta {
+            number,
+            ts_sec: p.ts_sec,
+            ts_nsec: p.ts_nsec,
+            orig_len: p.orig_len,
+            cap_len: p.caplen,
+        };
+        let ts = (p.ts_sec, p.ts_nsec);
+        let mut d = Dissection::new();
+        dissect_frame(
+            LinkType::from_pcap(p.link.0),
+            p.data,
+            p.orig_len as usize,
+            &mut d,
+        );
+        let f = Frame {
+            meta: &meta,
+            first_ts: *first_ts.get_or_insert(ts),
+            prev_ts: prev_ts.unwrap_or(ts),
+            data: p.data,
+            d: &d,
+        };
+        prev_ts = Some(ts);
+        line.clear();
+        write_fields_line(&f, &sel, &fmt, &mut line);
+        let text = String::from_utf8(line.clone()).expect("UTF-8 line");
+        let text = text.strip_suffix('\n').expect("one line per packet");
+        rows.push(text.split('\t').map(str::to_owned).collect());
+    }
+    rows
+}
+
+/// Compares every table entry of every packet of `path` with tshark's `-T fields` text;
+/// counts, per field, the values tshark printed.
+fn compare_table(
+    file: &str,
+    path: &Path,
+    names: &[&'static str],
+    t: &mut Totals,
+    seen: &mut BTreeMap<&'static str, usize>,
+) {
+    let theirs = tshark_rows(path, names);
+    let ours = our_field_rows(path, names);
+    assert_eq!(theirs.len(), ours.len(), "{file}: packet counts differ");
+    for (i, (row, mine)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(
+            row.len(),
+            names.len(),
+            "{file} line {}: tshark columns",
+            i + 1
+        );
+        assert_eq!(
+            mine.len(),
+            names.len(),
+            "{file} line {}: our columns",
+            i + 1
+        );
+        t.packets += 1;
+        for ((&name, want), got) in names.iter().zip(row).zip(mine) {
+            t.values += 1;
+            if !want.is_empty() {
+                t.present += 1;
+                *seen.entry(name).or_default() += 1;
+            }
+            if got != want {
+                t.mismatches.entry(name).or_default().push(Mismatch {
+                    file: file.to_owned(),
+                    frame: i + 1,
+                    tshark: want.clone(),
+                    ours: got.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Panics with the mismatches, field by field, if there are any.
+fn report(t: &Totals) {
+    if t.mismatches.is_empty() {
+        return;
+    }
+    let mut report = String::new();
+    for (field, ms) in &t.mismatches {
+        report += &format!("\n{field}: {} mismatches\n", ms.len());
+        for m in ms.iter().take(4) {
+            report += &format!(
+                "  {} frame {}: tshark {:?} pktforge {:?}\n",
+                m.file, m.frame, m.tshark, m.ours
+            );
+        }
+    }
+    panic!("mismatches by field:{report}");
+}
+
+#[test]
+fn table_fields_equal_tshark() {
+    if let Err(why) = tshark_ok() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let names = table_names();
+    let files = capture_files();
+    assert!(!files.is_empty(), "no captures");
+    let mut t = Totals::default();
+    let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for f in &files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        compare_table(name, f, &names, &mut t, &mut seen);
+    }
+    for (name, link, exprs) in [
+        ("crafted-ether", LinkTypeNumber::ETHERNET, CRAFTED_ETHER),
+        ("crafted-raw", LinkTypeNumber::RAW, CRAFTED_RAW),
+    ] {
+        let path = crafted(&format!("table-{name}"), link, exprs);
+        compare_table(name, &path, &names, &mut t, &mut seen);
+        let _ = std::fs::remove_file(&path);
+    }
+    match workload() {
+        Ok(w) => {
+            compare_table("workload-20k", &w, &names, &mut t, &mut seen);
+            let _ = std::fs::remove_file(&w);
+        }
+        Err(why) => eprintln!("workload skipped: {why}"),
+    }
+    eprintln!(
+        "table: {} fields, compared {} packets, {} field values ({} present in tshark's output), {} files",
+        names.len(),
+        t.packets,
+        t.values,
+        t.present,
+        files.len() + 3
+    );
+    report(&t);
+    // A field tshark never printed a value for was not really compared.
+    let never: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| seen.get(n).copied().unwrap_or(0) == 0)
+        .collect();
+    assert!(
+        never.is_empty(),
+        "table entries never compared with a value (add a capture or crafted packet that has them): {never:?}"
+    );
+}
+
+#[test]
+fn json_fields_equal_tshark() {
+    if let Err(why) = tshark_ok() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let files = capture_files();
     assert!(!files.is_empty(), "no captures");
     let mut t = Totals::default();
     for f in &files {

@@ -14,6 +14,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 pub mod completions;
 pub mod craft;
 pub mod decode;
+pub mod fields;
 pub mod filter;
 pub mod ls;
 pub mod read;
@@ -47,6 +48,8 @@ pub enum Command {
     Read(read::Args),
     /// Compile a filter to classic BPF for the kernel and print it like tcpdump -d.
     Filter(filter::Args),
+    /// List the Wireshark fields that --json, -e and filters know (tshark -G fields).
+    Fields(fields::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -113,6 +116,7 @@ where
         Command::Ls(a) => ls::run(&a, &mut out),
         Command::Read(a) => read::run(&a, &mut out),
         Command::Filter(a) => filter::run(&a, &mut out),
+        Command::Fields(a) => fields::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };

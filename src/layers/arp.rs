@@ -283,6 +283,79 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::ARP(a), total))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{ArpView, View};
+use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_ARP, on};
+
+/// Wireshark's ARP_PRO_IS_IPv4: protocol IPv4 (or AX.25's 0xcc) with 4-byte addresses.
+fn proto_ipv4(v: &ArpView<'_>, a: &[u8]) -> Option<FieldVal<'static>> {
+    if !matches!(v.ptype(), 0x0800 | 0x00cc) || v.plen() != 4 {
+        return None;
+    }
+    let q: [u8; 4] = a.try_into().ok()?;
+    Some(FieldVal::Ipv4(q.into()))
+}
+
+/// Wireshark's ARP_HW_IS_ETHER: Ethernet or IEEE 802 hardware with 6-byte addresses.
+fn hw_mac(v: &ArpView<'_>, a: &[u8]) -> Option<FieldVal<'static>> {
+    if !matches!(v.hwtype(), 1 | 6) || v.hwlen() != 6 {
+        return None;
+    }
+    let m: [u8; 6] = a.try_into().ok()?;
+    Some(FieldVal::Mac(crate::mac::MacAddr(m)))
+}
+
+/// Wireshark's `arp.*` fields.
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "arp.opcode",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Opcode",
+        each: on!(l, View::Arp(v) => FieldVal::UInt(v.op().into())),
+    },
+    FieldDef {
+        name: "arp.src.proto_ipv4",
+        ty: Ft::Ipv4,
+        base: Base::None,
+        desc: "Sender IP address",
+        each: on!(l, View::Arp(v) =>? proto_ipv4(&v, v.psrc())),
+    },
+    FieldDef {
+        name: "arp.dst.proto_ipv4",
+        ty: Ft::Ipv4,
+        base: Base::None,
+        desc: "Target IP address",
+        each: on!(l, View::Arp(v) =>? proto_ipv4(&v, v.pdst())),
+    },
+    FieldDef {
+        name: "arp.src.hw_mac",
+        ty: Ft::Mac,
+        base: Base::None,
+        desc: "Sender MAC address",
+        each: on!(l, View::Arp(v) =>? hw_mac(&v, v.hwsrc())),
+    },
+    FieldDef {
+        name: "arp.dst.hw_mac",
+        ty: Ft::Mac,
+        base: Base::None,
+        desc: "Target MAC address",
+        each: on!(l, View::Arp(v) =>? hw_mac(&v, v.hwdst())),
+    },
+];
+
+/// The `arp` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "arp",
+    title: "Address Resolution Protocol",
+    fields: FIELDS,
+    json: 3,
+    views: VIEW_ARP,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,6 +157,31 @@ pub fn dissect_ad(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::Dot1AD(d), HEADER_LEN))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::View;
+use crate::fields::{Base, FieldDef, FieldType, FieldVal, Protocol, VIEW_VLAN, on};
+
+/// Wireshark's `vlan.*` fields. An 802.1ad tag's id is `ieee8021ad.id`, not `vlan.id`.
+pub static FIELDS: &[FieldDef] = &[FieldDef {
+    name: "vlan.id",
+    ty: FieldType::UInt,
+    base: Base::Dec,
+    desc: "VLAN ID",
+    each: on!(l, View::Vlan(v) if l.kind == crate::layers::LayerKind::Dot1Q => FieldVal::UInt(v.vlan().into())),
+}];
+
+/// The `vlan` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "vlan",
+    title: "802.1Q Virtual LAN",
+    fields: FIELDS,
+    json: 1,
+    views: VIEW_VLAN,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,6 +152,63 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::Ether(e), HEADER_LEN))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::View;
+use crate::fields::{Base, FieldDef, FieldType, FieldVal, Protocol, VIEW_ETHER, on};
+
+/// Wireshark's `eth.*` fields, `--json`'s first.
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "eth.src",
+        ty: FieldType::Mac,
+        base: Base::None,
+        desc: "Source Hardware Address",
+        each: on!(l, View::Ether(v) => FieldVal::Mac(v.src())),
+    },
+    FieldDef {
+        name: "eth.dst",
+        ty: FieldType::Mac,
+        base: Base::None,
+        desc: "Destination Hardware Address",
+        each: on!(l, View::Ether(v) => FieldVal::Mac(v.dst())),
+    },
+    // An 802.3 frame has a length there (`eth.len`), not a type.
+    FieldDef {
+        name: "eth.type",
+        ty: FieldType::UInt,
+        base: Base::Hex(4),
+        desc: "Type",
+        each: on!(l, View::Ether(v) if v.ether_type() >= 0x0600 => FieldVal::UInt(v.ether_type().into())),
+    },
+    // Either address, in packet order: destination first.
+    FieldDef {
+        name: "eth.addr",
+        ty: FieldType::Mac,
+        base: Base::None,
+        desc: "Source or Destination Hardware Address",
+        each: |f, e| {
+            for l in f.layers() {
+                if let View::Ether(v) = l.view {
+                    e(FieldVal::Mac(v.dst()));
+                    e(FieldVal::Mac(v.src()));
+                }
+            }
+        },
+    },
+];
+
+/// The `eth` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "eth",
+    title: "Ethernet",
+    fields: FIELDS,
+    json: 3,
+    views: VIEW_ETHER,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

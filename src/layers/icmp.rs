@@ -370,6 +370,65 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::ICMP(m), hlen))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::View;
+use crate::fields::{Base, FieldDef, FieldType, FieldVal, Protocol, VIEW_ICMP, on};
+
+/// ICMP types with an identifier and a sequence number in Wireshark: echo, timestamp,
+/// information and address mask requests and replies.
+const ICMP_ID_SEQ: [u8; 8] = [0, 8, 13, 14, 15, 16, 17, 18];
+
+/// Wireshark's `icmp.*` fields.
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "icmp.type",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Type",
+        each: on!(l, View::Icmp(v) => FieldVal::UInt(v.icmp_type().into())),
+    },
+    FieldDef {
+        name: "icmp.code",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Code",
+        each: on!(l, View::Icmp(v) => FieldVal::UInt(v.code().into())),
+    },
+    FieldDef {
+        name: "icmp.ident",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Identifier",
+        each: on!(l, View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) =>? v.id().map(|x| FieldVal::UInt(x.into()))),
+    },
+    FieldDef {
+        name: "icmp.seq",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Sequence Number",
+        each: on!(l, View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) =>? v.seq().map(|x| FieldVal::UInt(x.into()))),
+    },
+    FieldDef {
+        name: "icmp.checksum",
+        ty: FieldType::UInt,
+        base: Base::Hex(4),
+        desc: "Checksum",
+        each: on!(l, View::Icmp(v) => FieldVal::UInt(v.chksum().into())),
+    },
+];
+
+/// The `icmp` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "icmp",
+    title: "Internet Control Message Protocol",
+    fields: FIELDS,
+    json: 4,
+    views: VIEW_ICMP,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

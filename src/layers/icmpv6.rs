@@ -1098,6 +1098,40 @@ pub fn dissect_ndopt(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((layer, need))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::View;
+use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_ICMPV6, on};
+
+/// Wireshark's `icmpv6.*` fields.
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "icmpv6.type",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Type",
+        each: on!(l, View::Icmpv6(v) => FieldVal::UInt(v.icmp_type().into())),
+    },
+    FieldDef {
+        name: "icmpv6.code",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Code",
+        each: on!(l, View::Icmpv6(v) => FieldVal::UInt(v.code().into())),
+    },
+];
+
+/// The `icmpv6` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "icmpv6",
+    title: "Internet Control Message Protocol v6",
+    fields: FIELDS,
+    json: 2,
+    views: VIEW_ICMPV6,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -707,6 +707,125 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::IP(ip), hlen))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::View;
+use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_IPV4, on};
+
+/// Wireshark's `ip.*` fields (every IPv4 header, quoted ones too).
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "ip.src",
+        ty: Ft::Ipv4,
+        base: Base::None,
+        desc: "Source Address",
+        each: on!(l, View::Ipv4(v) => FieldVal::Ipv4(v.src())),
+    },
+    FieldDef {
+        name: "ip.dst",
+        ty: Ft::Ipv4,
+        base: Base::None,
+        desc: "Destination Address",
+        each: on!(l, View::Ipv4(v) => FieldVal::Ipv4(v.dst())),
+    },
+    FieldDef {
+        name: "ip.proto",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Protocol",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.proto().into())),
+    },
+    FieldDef {
+        name: "ip.ttl",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Time to Live",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.ttl().into())),
+    },
+    FieldDef {
+        name: "ip.id",
+        ty: Ft::UInt,
+        base: Base::Hex(4),
+        desc: "Identification",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.id().into())),
+    },
+    FieldDef {
+        name: "ip.len",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Total Length",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.total_len().into())),
+    },
+    FieldDef {
+        name: "ip.flags.df",
+        ty: Ft::Bool,
+        base: Base::None,
+        desc: "Don't fragment",
+        each: on!(l, View::Ipv4(v) => FieldVal::Bool((v.flags() >> 1) & 1 == 1)),
+    },
+    FieldDef {
+        name: "ip.flags.mf",
+        ty: Ft::Bool,
+        base: Base::None,
+        desc: "More fragments",
+        each: on!(l, View::Ipv4(v) => FieldVal::Bool(v.flags() & 1 == 1)),
+    },
+    // In 8-byte units, as tshark 4.0 prints it.
+    FieldDef {
+        name: "ip.frag_offset",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Fragment Offset",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.frag().into())),
+    },
+    FieldDef {
+        name: "ip.addr",
+        ty: Ft::Ipv4,
+        base: Base::None,
+        desc: "Source or Destination Address",
+        each: |f, e| {
+            for l in f.layers() {
+                if let View::Ipv4(v) = l.view {
+                    e(FieldVal::Ipv4(v.src()));
+                    e(FieldVal::Ipv4(v.dst()));
+                }
+            }
+        },
+    },
+    FieldDef {
+        name: "ip.dsfield.dscp",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Differentiated Services Codepoint",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt((v.tos() >> 2).into())),
+    },
+    FieldDef {
+        name: "ip.checksum",
+        ty: Ft::UInt,
+        base: Base::Hex(4),
+        desc: "Header Checksum",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.chksum().into())),
+    },
+    FieldDef {
+        name: "ip.hdr_len",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Header Length, in bytes",
+        each: on!(l, View::Ipv4(v) => FieldVal::UInt(u64::from(v.ihl()) * 4)),
+    },
+];
+
+/// The `ip` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "ip",
+    title: "Internet Protocol Version 4",
+    fields: FIELDS,
+    json: 9,
+    views: VIEW_IPV4,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

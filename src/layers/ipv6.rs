@@ -845,6 +845,75 @@ pub fn dissect_ext(kind: LayerKind, data: &[u8]) -> Result<Dissected, ParseError
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::View;
+use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_IPV6, on};
+
+/// Wireshark's `ipv6.*` fields (every IPv6 header, quoted ones too).
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "ipv6.src",
+        ty: Ft::Ipv6,
+        base: Base::None,
+        desc: "Source Address",
+        each: on!(l, View::Ipv6(v) => FieldVal::Ipv6(v.src())),
+    },
+    FieldDef {
+        name: "ipv6.dst",
+        ty: Ft::Ipv6,
+        base: Base::None,
+        desc: "Destination Address",
+        each: on!(l, View::Ipv6(v) => FieldVal::Ipv6(v.dst())),
+    },
+    FieldDef {
+        name: "ipv6.nxt",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Next Header",
+        each: on!(l, View::Ipv6(v) => FieldVal::UInt(v.nh().into())),
+    },
+    FieldDef {
+        name: "ipv6.hlim",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Hop Limit",
+        each: on!(l, View::Ipv6(v) => FieldVal::UInt(v.hlim().into())),
+    },
+    FieldDef {
+        name: "ipv6.plen",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Payload Length",
+        each: on!(l, View::Ipv6(v) => FieldVal::UInt(v.plen().into())),
+    },
+    FieldDef {
+        name: "ipv6.addr",
+        ty: Ft::Ipv6,
+        base: Base::None,
+        desc: "Source or Destination Address",
+        each: |f, e| {
+            for l in f.layers() {
+                if let View::Ipv6(v) = l.view {
+                    e(FieldVal::Ipv6(v.src()));
+                    e(FieldVal::Ipv6(v.dst()));
+                }
+            }
+        },
+    },
+];
+
+/// The `ipv6` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "ipv6",
+    title: "Internet Protocol Version 6",
+    fields: FIELDS,
+    json: 5,
+    views: VIEW_IPV6,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,8 @@ pub mod arp;
 pub mod dns;
 pub mod dot1q;
 pub mod ether;
+pub mod frame;
+pub mod http;
 pub mod icmp;
 pub mod icmpv6;
 pub mod ip;

@@ -727,6 +727,209 @@ pub fn dissect_quoted(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::TCP(t), have))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{TcpOpt, View};
+use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_TCP, on};
+
+/// A flag bit of a header that is not a short quote (tshark stops after 8 bytes of a
+/// quoted header).
+macro_rules! flag {
+    ($name:literal, $desc:literal, $bit:expr) => {
+        FieldDef {
+            name: $name,
+            ty: Ft::Bool,
+            base: Base::None,
+            desc: $desc,
+            each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::Bool(v.flags() & $bit != 0)),
+        }
+    };
+}
+
+/// Emits every option of every TCP header that `get` picks.
+fn each_option<'a>(
+    f: &crate::fields::Frame<'_, 'a>,
+    e: crate::fields::Emit<'_, 'a>,
+    get: fn(TcpOpt<'a>) -> Option<FieldVal<'a>>,
+) {
+    for l in f.layers() {
+        if let View::Tcp(v) = l.view {
+            v.options().filter_map(get).for_each(&mut *e);
+        }
+    }
+}
+
+/// Wireshark's `tcp.*` fields (quoted headers too, as far as tshark reads them).
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "tcp.srcport",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Source Port",
+        each: on!(l, View::Tcp(v) => FieldVal::UInt(v.sport().into())),
+    },
+    FieldDef {
+        name: "tcp.dstport",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Destination Port",
+        each: on!(l, View::Tcp(v) => FieldVal::UInt(v.dport().into())),
+    },
+    // tshark 4.0 leaves out tcp.seq_raw for TCP quoted in an ICMPv4 error (not in ICMPv6).
+    FieldDef {
+        name: "tcp.seq_raw",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Sequence Number (raw)",
+        each: |f, e| {
+            let mut in_v4_error = false;
+            for l in f.layers() {
+                match (l.kind, l.view) {
+                    (k, View::Ipv4(_) | View::Ipv6(_)) => in_v4_error = k == LayerKind::IPerror,
+                    (LayerKind::TCPerror, View::Tcp(_)) if in_v4_error => {}
+                    (_, View::Tcp(v)) => e(FieldVal::UInt(v.seq().into())),
+                    _ => {}
+                }
+            }
+        },
+    },
+    FieldDef {
+        name: "tcp.ack_raw",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Acknowledgment number (raw)",
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.ack().into())),
+    },
+    // The 12 bits after the data offset.
+    FieldDef {
+        name: "tcp.flags",
+        ty: Ft::UInt,
+        base: Base::Hex(4),
+        desc: "Flags",
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(((u16::from(v.reserved()) << 9) | v.flags()).into())),
+    },
+    FieldDef {
+        name: "tcp.window_size_value",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Window",
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.window().into())),
+    },
+    // The IP layer's length (not the captured bytes) minus the TCP header; none for TCP
+    // quoted in an ICMP error.
+    FieldDef {
+        name: "tcp.len",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "TCP Segment Len",
+        each: |f, e| {
+            let mut ip_end: Option<usize> = None;
+            for l in f.layers() {
+                match l.view {
+                    View::Ipv4(v) => ip_end = Some(l.offset + usize::from(v.total_len())),
+                    View::Ipv6(v) => ip_end = Some(l.offset + 40 + usize::from(v.plen())),
+                    View::Tcp(v) if l.kind == LayerKind::TCP => {
+                        let start = l.offset + usize::from(v.dataofs()) * 4;
+                        let end = ip_end.unwrap_or(start);
+                        e(FieldVal::UInt(end.saturating_sub(start) as u64));
+                    }
+                    _ => {}
+                }
+            }
+        },
+    },
+    FieldDef {
+        name: "tcp.options.mss_val",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "MSS Value",
+        each: |f, e| {
+            each_option(f, e, |o| match o {
+                TcpOpt::Mss(m) => Some(FieldVal::UInt(m.into())),
+                _ => None,
+            })
+        },
+    },
+    FieldDef {
+        name: "tcp.port",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Source or Destination Port",
+        each: |f, e| {
+            for l in f.layers() {
+                if let View::Tcp(v) = l.view {
+                    e(FieldVal::UInt(v.sport().into()));
+                    e(FieldVal::UInt(v.dport().into()));
+                }
+            }
+        },
+    },
+    flag!("tcp.flags.syn", "Syn", 0x002),
+    flag!("tcp.flags.ack", "Acknowledgment", 0x010),
+    flag!("tcp.flags.fin", "Fin", 0x001),
+    flag!("tcp.flags.reset", "Reset", 0x004),
+    flag!("tcp.flags.push", "Push", 0x008),
+    flag!("tcp.flags.urg", "Urgent", 0x020),
+    // In bytes, whatever tshark's blurb says.
+    FieldDef {
+        name: "tcp.hdr_len",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Header Length, in bytes",
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(u64::from(v.dataofs()) * 4)),
+    },
+    FieldDef {
+        name: "tcp.checksum",
+        ty: Ft::UInt,
+        base: Base::Hex(4),
+        desc: "Checksum",
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.chksum().into())),
+    },
+    FieldDef {
+        name: "tcp.urgent_pointer",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Urgent Pointer",
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.urgptr().into())),
+    },
+    FieldDef {
+        name: "tcp.options.wscale.shift",
+        ty: Ft::UInt,
+        base: Base::Dec,
+        desc: "Window scale shift count",
+        each: |f, e| {
+            each_option(f, e, |o| match o {
+                TcpOpt::WScale(s) => Some(FieldVal::UInt(s.into())),
+                _ => None,
+            })
+        },
+    },
+    // tshark's FT_NONE item: -T fields prints the option's bytes.
+    FieldDef {
+        name: "tcp.options.sack_perm",
+        ty: Ft::Bytes,
+        base: Base::None,
+        desc: "TCP Option - SACK permitted (the option's bytes)",
+        each: |f, e| {
+            each_option(f, e, |o| match o {
+                TcpOpt::SAckOK => Some(FieldVal::Bytes(&[4, 2])),
+                _ => None,
+            })
+        },
+    },
+];
+
+/// The `tcp` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "tcp",
+    title: "Transmission Control Protocol",
+    fields: FIELDS,
+    json: 8,
+    views: VIEW_TCP,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,6 +117,68 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::UDP(u), HEADER_LEN))
 }
 
+// ---------------------------------------------------------------------------------------
+// Wireshark fields
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::View;
+use crate::fields::{Base, FieldDef, FieldType, FieldVal, Protocol, VIEW_UDP, on};
+
+/// Wireshark's `udp.*` fields (quoted headers too).
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        name: "udp.srcport",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Source Port",
+        each: on!(l, View::Udp(v) => FieldVal::UInt(v.sport().into())),
+    },
+    FieldDef {
+        name: "udp.dstport",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Destination Port",
+        each: on!(l, View::Udp(v) => FieldVal::UInt(v.dport().into())),
+    },
+    FieldDef {
+        name: "udp.length",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Length",
+        each: on!(l, View::Udp(v) => FieldVal::UInt(v.len().into())),
+    },
+    FieldDef {
+        name: "udp.port",
+        ty: FieldType::UInt,
+        base: Base::Dec,
+        desc: "Source or Destination Port",
+        each: |f, e| {
+            for l in f.layers() {
+                if let View::Udp(v) = l.view {
+                    e(FieldVal::UInt(v.sport().into()));
+                    e(FieldVal::UInt(v.dport().into()));
+                }
+            }
+        },
+    },
+    FieldDef {
+        name: "udp.checksum",
+        ty: FieldType::UInt,
+        base: Base::Hex(4),
+        desc: "Checksum",
+        each: on!(l, View::Udp(v) => FieldVal::UInt(v.chksum().into())),
+    },
+];
+
+/// The `udp` table.
+pub static PROTOCOL: Protocol = Protocol {
+    name: "udp",
+    title: "User Datagram Protocol",
+    fields: FIELDS,
+    json: 3,
+    views: VIEW_UDP,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,11 @@
 //! -o tcp.desegment_tcp_streams:FALSE`: pktforge decodes each packet on its own, so the
 //! first fragment of a datagram carries the upper layers and the last one does not).
 //!
+//! The fields, their names and how each is read from the fast dissection are the table of
+//! [`crate::fields`] (each protocol's entries beside its layer): [`write_json`] writes each
+//! protocol's default ones ([`crate::fields::Protocol::json`]), [`write_json_fields`] any
+//! [`Selection`] (`pktforge read --json -e NAME`).
+//!
 //! # Representation
 //!
 //! - Keys are Wireshark's field names; a field the packet does not have is left out.
@@ -42,408 +47,79 @@
 //! Wireshark decodes many more ports and protocols (ssh, GRE, LLC, ...), which pktforge
 //! names `data` or leaves out; it appends `_ws.malformed` to a cut layer, pktforge does not.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
 use super::FrameMeta;
-use super::text::{hex_digit, put_hex8, put_ipv4, put_ipv6, put_u64};
-use crate::dissect::{Dissection, DnsName, DnsView, LayerRec, RData, TcpOpt, View};
-use crate::layers::LayerKind;
-use crate::mac::MacAddr;
-
-/// One field value.
-#[derive(Clone, Copy)]
-enum Val<'a> {
-    /// Decimal number.
-    Num(u64),
-    /// A 16-bit field tshark shows in hexadecimal: `"0x0800"`.
-    Hex16(u16),
-    /// IPv4 address.
-    Ip4(Ipv4Addr),
-    /// IPv6 address.
-    Ip6(Ipv6Addr),
-    /// MAC address.
-    Mac(MacAddr),
-    /// DNS name.
-    Name(DnsName<'a>),
-}
+use super::columns::{Column, Selection};
+use crate::dissect::{Dissection, LayerRec, View};
+use crate::fields::{Frame, write_json_value};
+use crate::layers::{LayerKind, http};
 
 /// Writes the dissected packet as one JSON line (with its `'\n'`) at the end of `out`: the fields
 /// listed in the [module documentation](self), under Wireshark's names.
 pub fn write_json(meta: &FrameMeta, d: &Dissection<'_>, out: &mut Vec<u8>) {
-    let layers = d.layers();
-    out.extend_from_slice(b"{\"frame.number\":");
-    put_u64(out, meta.number);
-    out.extend_from_slice(b",\"frame.time_epoch\":");
-    put_time(out, meta.ts_sec, meta.ts_nsec);
-    out.extend_from_slice(b",\"frame.len\":");
-    put_u64(out, meta.orig_len.into());
-    out.extend_from_slice(b",\"frame.cap_len\":");
-    put_u64(out, meta.cap_len.into());
-    out.extend_from_slice(b",\"frame.protocols\":\"");
-    put_protocols(out, layers);
-    out.push(b'"');
+    // The default fields read neither the bytes nor the times of other frames.
+    let ts = (meta.ts_sec, meta.ts_nsec);
+    let f = Frame {
+        meta,
+        first_ts: ts,
+        prev_ts: ts,
+        data: &[],
+        d,
+    };
+    write_json_fields(&f, Selection::json_default(), out);
+}
 
-    let present = groups(layers);
-    if present & G_ETH != 0 {
-        eth_fields(out, layers);
-    }
-    if present & G_VLAN != 0 {
-        // An 802.1ad tag's id is `ieee8021ad.id`, not `vlan.id`.
-        field(out, "vlan.id", layers, |l| match (l.kind, l.view) {
-            (LayerKind::Dot1Q, View::Vlan(v)) => Some(Val::Num(v.vlan().into())),
-            _ => None,
-        });
-    }
-    if present & G_ARP != 0 {
-        arp_fields(out, layers);
-    }
-    if present & G_IP != 0 {
-        ip_fields(out, layers);
-    }
-    if present & G_IP6 != 0 {
-        ipv6_fields(out, layers);
-    }
-    if present & G_ICMP != 0 {
-        icmp_fields(out, layers);
-    }
-    if present & G_ICMP6 != 0 {
-        field(out, "icmpv6.type", layers, |l| match l.view {
-            View::Icmpv6(v) => Some(Val::Num(v.icmp_type().into())),
-            _ => None,
-        });
-        field(out, "icmpv6.code", layers, |l| match l.view {
-            View::Icmpv6(v) => Some(Val::Num(v.code().into())),
-            _ => None,
-        });
-    }
-    if present & G_TCP != 0 {
-        tcp_fields(out, layers);
-    }
-    if present & G_UDP != 0 {
-        field(out, "udp.srcport", layers, |l| match l.view {
-            View::Udp(v) => Some(Val::Num(v.sport().into())),
-            _ => None,
-        });
-        field(out, "udp.dstport", layers, |l| match l.view {
-            View::Udp(v) => Some(Val::Num(v.dport().into())),
-            _ => None,
-        });
-        field(out, "udp.length", layers, |l| match l.view {
-            View::Udp(v) => Some(Val::Num(v.len().into())),
-            _ => None,
-        });
-    }
-    if present & G_DNS != 0 {
-        dns_fields(out, layers);
+/// Writes one JSON line with the fields of `sel` (`pktforge read --json -e NAME`): a
+/// field the frame does not have is left out, one found several times is an array.
+pub fn write_json_fields(f: &Frame<'_, '_>, sel: &Selection, out: &mut Vec<u8>) {
+    out.push(b'{');
+    let present = f.present();
+    let mut first = true;
+    for (c, key) in sel.columns().iter().zip(sel.json_keys()) {
+        match *c {
+            Column::Protocols => {
+                out.extend_from_slice(if first {
+                    key.get(1..).unwrap_or(key)
+                } else {
+                    key
+                });
+                first = false;
+                out.push(b'"');
+                put_protocols(out, f.layers());
+                out.push(b'"');
+            }
+            Column::Field(def, views) => {
+                if views != 0 && views & present == 0 {
+                    continue;
+                }
+                // The key is written with the first value: nothing for an absent field.
+                let mut n = 0usize;
+                let mut val_at = 0usize;
+                let key = if first {
+                    key.get(1..).unwrap_or(key)
+                } else {
+                    key
+                };
+                (def.each)(f, &mut |v| {
+                    if n == 0 {
+                        out.extend_from_slice(key);
+                        val_at = out.len();
+                    } else {
+                        out.push(b',');
+                    }
+                    n += 1;
+                    write_json_value(out, def.base, v);
+                });
+                if n > 0 {
+                    first = false;
+                }
+                if n > 1 {
+                    out.insert(val_at, b'[');
+                    out.push(b']');
+                }
+            }
+        }
     }
     out.extend_from_slice(b"}\n");
-}
-
-// ---------------------------------------------------------------------------------------
-// Fields, protocol by protocol
-// ---------------------------------------------------------------------------------------
-
-const G_ETH: u32 = 1;
-const G_VLAN: u32 = 1 << 1;
-const G_ARP: u32 = 1 << 2;
-const G_IP: u32 = 1 << 3;
-const G_IP6: u32 = 1 << 4;
-const G_ICMP: u32 = 1 << 5;
-const G_ICMP6: u32 = 1 << 6;
-const G_TCP: u32 = 1 << 7;
-const G_UDP: u32 = 1 << 8;
-const G_DNS: u32 = 1 << 9;
-
-/// Which field groups the packet has (one pass, so absent groups cost nothing).
-fn groups(layers: &[LayerRec<'_>]) -> u32 {
-    layers.iter().fold(0, |acc, l| {
-        acc | match l.view {
-            View::Ether(_) => G_ETH,
-            View::Vlan(_) => G_VLAN,
-            View::Arp(_) => G_ARP,
-            View::Ipv4(_) => G_IP,
-            View::Ipv6(_) => G_IP6,
-            View::Icmp(_) => G_ICMP,
-            View::Icmpv6(_) => G_ICMP6,
-            View::Tcp(_) => G_TCP,
-            View::Udp(_) => G_UDP,
-            View::Dns(_) => G_DNS,
-            _ => 0,
-        }
-    })
-}
-
-fn eth_fields(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
-    field(out, "eth.src", layers, |l| match l.view {
-        View::Ether(v) => Some(Val::Mac(v.src())),
-        _ => None,
-    });
-    field(out, "eth.dst", layers, |l| match l.view {
-        View::Ether(v) => Some(Val::Mac(v.dst())),
-        _ => None,
-    });
-    // An 802.3 frame has a length there (`eth.len`), not a type.
-    field(out, "eth.type", layers, |l| match l.view {
-        View::Ether(v) if v.ether_type() >= 0x0600 => Some(Val::Hex16(v.ether_type())),
-        _ => None,
-    });
-}
-
-fn arp_fields(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
-    field(out, "arp.opcode", layers, |l| match l.view {
-        View::Arp(v) => Some(Val::Num(v.op().into())),
-        _ => None,
-    });
-    // Wireshark's ARP_PRO_IS_IPv4: protocol IPv4 (or AX.25's 0xcc) with 4-byte addresses.
-    let v4 = |l: &LayerRec<'_>, src: bool| match l.view {
-        View::Arp(v) if matches!(v.ptype(), 0x0800 | 0x00cc) && v.plen() == 4 => {
-            let a = if src { v.psrc() } else { v.pdst() };
-            let q: [u8; 4] = a.try_into().ok()?;
-            Some(Val::Ip4(Ipv4Addr::from(q)))
-        }
-        _ => None,
-    };
-    field(out, "arp.src.proto_ipv4", layers, |l| v4(l, true));
-    field(out, "arp.dst.proto_ipv4", layers, |l| v4(l, false));
-}
-
-fn ip_fields(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
-    type Get = fn(&crate::dissect::Ipv4View<'_>) -> Val<'static>;
-    const FIELDS: [(&str, Get); 9] = [
-        ("ip.src", |v| Val::Ip4(v.src())),
-        ("ip.dst", |v| Val::Ip4(v.dst())),
-        ("ip.proto", |v| Val::Num(v.proto().into())),
-        ("ip.ttl", |v| Val::Num(v.ttl().into())),
-        ("ip.id", |v| Val::Hex16(v.id())),
-        ("ip.len", |v| Val::Num(v.total_len().into())),
-        ("ip.flags.df", |v| Val::Num(((v.flags() >> 1) & 1).into())),
-        ("ip.flags.mf", |v| Val::Num((v.flags() & 1).into())),
-        ("ip.frag_offset", |v| Val::Num(v.frag().into())),
-    ];
-    for (name, get) in FIELDS.iter() {
-        field(out, name, layers, |l| match l.view {
-            View::Ipv4(v) => Some(get(&v)),
-            _ => None,
-        });
-    }
-}
-
-fn ipv6_fields(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
-    type Get = fn(&crate::dissect::Ipv6View<'_>) -> Val<'static>;
-    const FIELDS: [(&str, Get); 5] = [
-        ("ipv6.src", |v| Val::Ip6(v.src())),
-        ("ipv6.dst", |v| Val::Ip6(v.dst())),
-        ("ipv6.nxt", |v| Val::Num(v.nh().into())),
-        ("ipv6.hlim", |v| Val::Num(v.hlim().into())),
-        ("ipv6.plen", |v| Val::Num(v.plen().into())),
-    ];
-    for (name, get) in FIELDS.iter() {
-        field(out, name, layers, |l| match l.view {
-            View::Ipv6(v) => Some(get(&v)),
-            _ => None,
-        });
-    }
-}
-
-/// ICMP types with an identifier and a sequence number in Wireshark: echo, timestamp,
-/// information and address mask requests and replies.
-const ICMP_ID_SEQ: [u8; 8] = [0, 8, 13, 14, 15, 16, 17, 18];
-
-fn icmp_fields(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
-    field(out, "icmp.type", layers, |l| match l.view {
-        View::Icmp(v) => Some(Val::Num(v.icmp_type().into())),
-        _ => None,
-    });
-    field(out, "icmp.code", layers, |l| match l.view {
-        View::Icmp(v) => Some(Val::Num(v.code().into())),
-        _ => None,
-    });
-    field(out, "icmp.ident", layers, |l| match l.view {
-        View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) => Some(Val::Num(v.id()?.into())),
-        _ => None,
-    });
-    field(out, "icmp.seq", layers, |l| match l.view {
-        View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) => Some(Val::Num(v.seq()?.into())),
-        _ => None,
-    });
-}
-
-fn tcp_fields(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
-    field(out, "tcp.srcport", layers, |l| match l.view {
-        View::Tcp(v) => Some(Val::Num(v.sport().into())),
-        _ => None,
-    });
-    field(out, "tcp.dstport", layers, |l| match l.view {
-        View::Tcp(v) => Some(Val::Num(v.dport().into())),
-        _ => None,
-    });
-    // tshark 4.0 leaves out tcp.seq_raw for TCP quoted in an ICMPv4 error (not in ICMPv6).
-    let mut in_v4_error = false;
-    values(
-        out,
-        "tcp.seq_raw",
-        layers.iter().filter_map(|l| match (l.kind, l.view) {
-            (k, View::Ipv4(_) | View::Ipv6(_)) => {
-                in_v4_error = k == LayerKind::IPerror;
-                None
-            }
-            (LayerKind::TCPerror, View::Tcp(_)) if in_v4_error => None,
-            (_, View::Tcp(v)) => Some(Val::Num(v.seq().into())),
-            _ => None,
-        }),
-    );
-    // A quoted header cut after 8 bytes has no more fields (tshark stops there too).
-    field(out, "tcp.ack_raw", layers, |l| match l.view {
-        View::Tcp(v) if !v.is_short_quote() => Some(Val::Num(v.ack().into())),
-        _ => None,
-    });
-    field(out, "tcp.flags", layers, |l| match l.view {
-        View::Tcp(v) if !v.is_short_quote() => {
-            Some(Val::Hex16((u16::from(v.reserved()) << 9) | v.flags()))
-        }
-        _ => None,
-    });
-    field(out, "tcp.window_size_value", layers, |l| match l.view {
-        View::Tcp(v) if !v.is_short_quote() => Some(Val::Num(v.window().into())),
-        _ => None,
-    });
-    // tcp.len: the IP layer's length (not the captured bytes) minus the TCP header; tshark
-    // gives none for TCP quoted in an ICMP error.
-    let mut ip_end: Option<usize> = None;
-    values(
-        out,
-        "tcp.len",
-        layers.iter().filter_map(|l| match l.view {
-            View::Ipv4(v) => {
-                ip_end = Some(l.offset + usize::from(v.total_len()));
-                None
-            }
-            View::Ipv6(v) => {
-                ip_end = Some(l.offset + 40 + usize::from(v.plen()));
-                None
-            }
-            View::Tcp(v) if l.kind == LayerKind::TCP => {
-                let start = l.offset + usize::from(v.dataofs()) * 4;
-                let end = ip_end.unwrap_or(start);
-                Some(Val::Num(end.saturating_sub(start) as u64))
-            }
-            _ => None,
-        }),
-    );
-    values(
-        out,
-        "tcp.options.mss_val",
-        layers
-            .iter()
-            .filter_map(|l| match l.view {
-                View::Tcp(v) => Some(v.options()),
-                _ => None,
-            })
-            .flatten()
-            .filter_map(|o| match o {
-                TcpOpt::Mss(m) => Some(Val::Num(m.into())),
-                _ => None,
-            }),
-    );
-}
-
-fn dns_views<'s, 'a>(layers: &'s [LayerRec<'a>]) -> impl Iterator<Item = DnsView<'a>> + 's {
-    layers.iter().filter_map(|l| match l.view {
-        View::Dns(v) => Some(v),
-        _ => None,
-    })
-}
-
-fn dns_fields(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
-    values(out, "dns.id", dns_views(layers).map(|v| Val::Hex16(v.id())));
-    values(
-        out,
-        "dns.flags.response",
-        dns_views(layers).map(|v| Val::Num(v.qr().into())),
-    );
-    // Wireshark shows the response code of responses only.
-    values(
-        out,
-        "dns.flags.rcode",
-        dns_views(layers)
-            .filter(|v| v.qr() == 1)
-            .map(|v| Val::Num(v.rcode().into())),
-    );
-    values(
-        out,
-        "dns.qry.name",
-        dns_views(layers).filter_map(|v| Some(Val::Name(v.question()?.name))),
-    );
-    values(
-        out,
-        "dns.qry.type",
-        dns_views(layers).filter_map(|v| Some(Val::Num(v.question()?.qtype.into()))),
-    );
-    values(
-        out,
-        "dns.a",
-        dns_views(layers)
-            .flat_map(|v| v.records())
-            .filter_map(|r| match r.data() {
-                RData::A(a) => Some(Val::Ip4(a)),
-                _ => None,
-            }),
-    );
-    values(
-        out,
-        "dns.aaaa",
-        dns_views(layers)
-            .flat_map(|v| v.records())
-            .filter_map(|r| match r.data() {
-                RData::Aaaa(a) => Some(Val::Ip6(a)),
-                _ => None,
-            }),
-    );
-    values(
-        out,
-        "dns.cname",
-        dns_views(layers)
-            .flat_map(|v| v.records())
-            .filter_map(|r| match (r.rtype, r.data()) {
-                (5, RData::Name(n)) => Some(Val::Name(n)),
-                _ => None,
-            }),
-    );
-}
-
-/// Writes `,"name":value` (or an array when `get` finds several) for every layer `get`
-/// gives a value for; nothing when it gives none.
-fn field<'a>(
-    out: &mut Vec<u8>,
-    name: &str,
-    layers: &[LayerRec<'a>],
-    get: impl FnMut(&LayerRec<'a>) -> Option<Val<'a>>,
-) {
-    values(out, name, layers.iter().filter_map(get));
-}
-
-/// Writes `,"name":value`, `,"name":[v1,v2...]` for several values, nothing for none.
-fn values<'a>(out: &mut Vec<u8>, name: &str, mut it: impl Iterator<Item = Val<'a>>) {
-    let Some(first) = it.next() else {
-        return;
-    };
-    out.extend_from_slice(b",\"");
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\":");
-    match it.next() {
-        None => put_val(out, first),
-        Some(second) => {
-            out.push(b'[');
-            put_val(out, first);
-            out.push(b',');
-            put_val(out, second);
-            for v in it {
-                out.push(b',');
-                put_val(out, v);
-            }
-            out.push(b']');
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -460,7 +136,7 @@ fn proto(out: &mut Vec<u8>, first: &mut bool, name: &str) {
 }
 
 /// Wireshark's name for the payload of a TCP segment between these ports.
-fn tcp_app(sport: u16, dport: u16) -> Option<&'static str> {
+pub(crate) fn tcp_app(sport: u16, dport: u16) -> Option<&'static str> {
     let (lo, hi) = (sport.min(dport), sport.max(dport));
     [lo, hi].into_iter().find_map(|p| match p {
         53 => Some("dns"),
@@ -483,60 +159,25 @@ fn udp_app(sport: u16, dport: u16) -> Option<&'static str> {
     })
 }
 
-/// True when `p` starts an HTTP request or response line, as Wireshark decides it (PATCH
-/// included, unlike tcpdump's list in src/cli/read/line.rs).
-fn is_http_start(p: &[u8]) -> bool {
-    const METHODS: [&[u8]; 10] = [
-        b"GET ",
-        b"POST ",
-        b"HEAD ",
-        b"PUT ",
-        b"DELETE ",
-        b"OPTIONS ",
-        b"CONNECT ",
-        b"TRACE ",
-        b"PATCH ",
-        b"HTTP/",
-    ];
-    METHODS.iter().any(|m| p.starts_with(m))
-}
-
-/// Position of the first `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
 /// The names after `http` for a segment: `data` for a continuation, the body's media
 /// dissector for a message with a body in the same segment.
 fn http_rest(out: &mut Vec<u8>, first: &mut bool, p: &[u8]) {
-    if !is_http_start(p) {
+    if !http::is_http_start(p) {
         proto(out, first, "data");
         return;
     }
-    let Some(end) = find(p, b"\r\n\r\n") else {
+    let Some(end) = http::find(p, b"\r\n\r\n") else {
         return;
     };
     let (head, body) = (p.get(..end).unwrap_or(&[]), p.get(end + 4..).unwrap_or(&[]));
     if body.is_empty() {
         return;
     }
-    let text = head.split(|&b| b == b'\n').any(|line| {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        line.len() > 13
-            && line
-                .get(..13)
-                .is_some_and(|k| k.eq_ignore_ascii_case(b"content-type:"))
-            && line
-                .get(13..)
-                .map(|v| v.trim_ascii_start())
-                .is_some_and(|v| {
-                    v.len() >= 5 && v.get(..5).is_some_and(|t| t.eq_ignore_ascii_case(b"text/"))
-                })
-    });
-    proto(out, first, if text { "data-text-lines" } else { "data" });
+    proto(out, first, http::body_protocol(head));
 }
 
-fn put_protocols(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
+/// Appends the `frame.protocols` chain of `layers`.
+pub(crate) fn put_protocols(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
     use LayerKind as K;
     let mut first = true;
     // Ports of the transport layer just below, to name its payload.
@@ -621,102 +262,11 @@ fn put_protocols(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Values
-// ---------------------------------------------------------------------------------------
-
-fn put_val(out: &mut Vec<u8>, v: Val<'_>) {
-    match v {
-        Val::Num(n) => put_u64(out, n),
-        Val::Hex16(n) => {
-            out.extend_from_slice(b"\"0x");
-            for shift in [12u16, 8, 4, 0] {
-                out.push(hex_digit(((n >> shift) & 0xf) as u8));
-            }
-            out.push(b'"');
-        }
-        Val::Ip4(a) => {
-            out.push(b'"');
-            put_ipv4(out, a);
-            out.push(b'"');
-        }
-        Val::Ip6(a) => {
-            out.push(b'"');
-            put_ipv6(out, a);
-            out.push(b'"');
-        }
-        Val::Mac(m) => {
-            out.push(b'"');
-            for (i, b) in m.0.iter().enumerate() {
-                if i > 0 {
-                    out.push(b':');
-                }
-                put_hex8(out, *b);
-            }
-            out.push(b'"');
-        }
-        Val::Name(n) => {
-            out.push(b'"');
-            put_dns_name(out, n);
-            out.push(b'"');
-        }
-    }
-}
-
-/// `seconds.nanoseconds` with nine decimals; before 1970, the sign goes in front of the
-/// whole value (`-1.500000000` for 1.5 s before the epoch).
-fn put_time(out: &mut Vec<u8>, sec: i64, nsec: u32) {
-    let nsec = nsec.min(999_999_999);
-    let (neg, whole, frac) = if sec < 0 && nsec > 0 {
-        (true, sec.unsigned_abs() - 1, 1_000_000_000 - nsec)
-    } else {
-        (sec < 0, sec.unsigned_abs(), nsec)
-    };
-    if neg {
-        out.push(b'-');
-    }
-    put_u64(out, whole);
-    out.push(b'.');
-    let mut buf = [b'0'; 9];
-    let mut f = frac;
-    for slot in buf.iter_mut().rev() {
-        *slot = b'0' + (f % 10) as u8;
-        f /= 10;
-    }
-    out.extend_from_slice(&buf);
-}
-
-/// A DNS name as Wireshark shows it: labels joined by dots, no final dot, `<Root>` for the
-/// root; printable ASCII as is (JSON-escaped), other bytes as `\xNN`.
-fn put_dns_name(out: &mut Vec<u8>, n: DnsName<'_>) {
-    let mut any = false;
-    for label in n.labels() {
-        if any {
-            out.push(b'.');
-        }
-        any = true;
-        for &b in label {
-            match b {
-                b'"' | b'\\' => {
-                    out.push(b'\\');
-                    out.push(b);
-                }
-                0x20..=0x7e => out.push(b),
-                _ => {
-                    out.extend_from_slice(b"\\\\x");
-                    put_hex8(out, b);
-                }
-            }
-        }
-    }
-    if !any {
-        out.extend_from_slice(b"<Root>");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::put_time;
+    use crate::output::text::{put_ipv6, put_u64};
 
     fn v6(s: &str) -> String {
         let mut out = Vec::new();

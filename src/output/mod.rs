@@ -25,10 +25,11 @@
 //! assert!(line.ends_with("}\n"));
 //! ```
 
+pub mod columns;
 pub mod json;
 pub(crate) mod text;
 
-pub use json::write_json;
+pub use json::{write_json, write_json_fields};
 
 /// What the capture file says about a frame, besides its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -20,7 +20,23 @@ pub(crate) fn put_hex8(out: &mut Vec<u8>, b: u8) {
     out.push(hex_digit(b & 0xf));
 }
 
-pub(crate) fn put_u64(out: &mut Vec<u8>, mut n: u64) {
+/// `n` in decimal. Most numbers in a packet are short: they are pushed digit by digit (a
+/// copy of a few bytes through `memcpy` cost more than the digits, `perf` on `read --json`).
+#[inline]
+pub(crate) fn put_u64(out: &mut Vec<u8>, n: u64) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.push(b'0' + (n / 10) as u8);
+        out.push(b'0' + (n % 10) as u8);
+        return;
+    }
+    put_u64_long(out, n);
+}
+
+fn put_u64_long(out: &mut Vec<u8>, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
@@ -33,7 +49,11 @@ pub(crate) fn put_u64(out: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
+    let digits = buf.get(i..).unwrap_or(&[]);
+    out.reserve(digits.len());
+    for &d in digits {
+        out.push(d);
+    }
 }
 
 pub(crate) fn put_ipv4(out: &mut Vec<u8>, a: Ipv4Addr) {

@@ -93,6 +93,8 @@ struct Shared<'a> {
     limit: Option<u64>,
     shown: &'a str,
     work: &'a Work<'a>,
+    /// Time of the file's first packet (`frame.time_relative`).
+    first_ts: Option<(i64, u32)>,
     next_chunk: AtomicUsize,
     chain: Mutex<Chain>,
     linked: Condvar,
@@ -173,6 +175,7 @@ impl Shared<'_> {
                 data: BatchBytes::Mapped(self.map.clone()),
                 recs: std::mem::take(&mut recs),
                 end: w.end as u64,
+                first_ts: self.first_ts,
             };
             let text = format_batch(&batch, self.work);
             recs = batch.recs;
@@ -212,7 +215,10 @@ pub(super) fn run(
     let walker = fork()?;
     // The state after the file's first packet (for pcapng: its interfaces).
     let mut base = fork()?;
-    let _ = base.next_packet();
+    let first_ts = match base.next_packet() {
+        Some(Ok(p)) => Some((p.ts_sec, p.ts_nsec)),
+        _ => None,
+    };
     let base_version = base.state_version();
     let shared = Shared {
         map: map.clone(),
@@ -221,6 +227,7 @@ pub(super) fn run(
         limit,
         shown,
         work,
+        first_ts,
         next_chunk: AtomicUsize::new(0),
         chain: Mutex::new(Chain {
             next: 0,

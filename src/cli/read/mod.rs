@@ -11,6 +11,10 @@
 //! - Everything else (gzip, stdin, `-w`, `--no-mmap`) is streamed by a reader thread into
 //!   batches that worker threads dissect and format.
 //!
+//! `-e NAME` / `--fields A,B,C` print chosen Wireshark fields instead, one line per packet
+//! like `tshark -T fields` (`-E` as tshark has it, `--csv` for RFC 4180), or pick the keys
+//! of `--json` objects. `-e` alone is still tcpdump's link-header flag.
+//!
 //! Output is written in file order. A record cut short at the end of the file prints every
 //! complete packet, then a warning naming the byte offset, and the exit status is 1.
 
@@ -31,23 +35,26 @@ use crate::cli::{CliError, CliResult};
 use crate::dissect::{Dissection, dissect_frame};
 use crate::fields::Frame;
 use crate::filter::{Filter, FilterLink, Input};
-use crate::output::{FrameMeta, write_json};
+use crate::output::columns::{FieldsFormat, Selection, write_fields_line, write_header};
+use crate::output::{FrameMeta, write_json, write_json_fields};
 use crate::packet::{LinkType, Packet, hexdump};
 
 use line::{LineMeta, write_line};
 
-/// Options of `pktforge read`.
-#[derive(Debug, clap::Args)]
+/// Options of `pktforge read` (`Args::default()` is `pktforge read` with no flag and no file).
+#[derive(Debug, Default, clap::Args)]
 #[command(after_help = "Examples:\n  \
     pktforge read captures/server-ether.pcap\n  \
     pktforge read -e -c 5 captures/mixed-sll2.pcapng\n  \
     pktforge read -v captures/server-ether.pcap | less\n  \
     pktforge read --json captures/mixed-sll.pcap | jq -c 'select(.\"dns.qry.name\")'\n  \
+    pktforge read -e ip.src -e tcp.port -E header=y captures/server-ether.pcap\n  \
+    pktforge read --fields frame.time_relative,dns.qry.name --csv captures/mixed-sll.pcap\n  \
     zcat big.pcap.gz | pktforge read - --count\n  \
     pktforge read captures/mixed-sll.pcap -w copy.pcapng")]
 pub struct Args {
     /// The capture file: pcap or pcapng, optionally gzip-compressed; `-` reads stdin.
-    #[arg(value_name = "FILE", required_unless_present = "read")]
+    #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The capture file, as tcpdump takes it.
     #[arg(
@@ -71,9 +78,30 @@ pub struct Args {
     /// The same language as -f, as tshark's -Y takes display filters; with -f, both must match.
     #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
     pub display_filter: Option<String>,
-    /// Print the link-layer header (MAC addresses, VLAN, cooked header) on each line.
-    #[arg(short = 'e')]
-    pub link_header: bool,
+    /// Alone (tcpdump's -e): print the link-layer header (MAC addresses, VLAN, cooked
+    /// header) on each line. With a field name (tshark's -e NAME, repeatable): print that
+    /// Wireshark field instead of the line, tab-separated like `tshark -T fields`; with
+    /// --json, the keys of each object. `pktforge fields` lists the names.
+    #[arg(
+        short = 'e',
+        value_name = "NAME",
+        num_args = 0..=1,
+        default_missing_value = "",
+        action = clap::ArgAction::Append
+    )]
+    pub e: Vec<String>,
+    /// Fields to print, comma-separated: the same as one -e per name.
+    #[arg(long = "fields", value_name = "A,B,C", value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// How field lines are written, as tshark's -E: header=y|n, separator=/t|/s|CHAR,
+    /// occurrence=f|l|a (first, last or all occurrences), aggregator=CHAR (between
+    /// occurrences, `,` by default), quote=d|s|n. Repeatable.
+    #[arg(short = 'E', value_name = "OPT=VALUE")]
+    pub field_opts: Vec<String>,
+    /// Field lines as RFC 4180 CSV: comma-separated, CRLF line ends, a header line (-E
+    /// header=n drops it), a value holding a comma, a quote or a line end quoted.
+    #[arg(long)]
+    pub csv: bool,
     /// Print every packet's full layer tree (the packet model's show()).
     #[arg(short = 'v', group = "format")]
     pub verbose: bool,
@@ -117,6 +145,32 @@ pub struct Args {
     pub threads: Option<u16>,
 }
 
+/// What `-e` and `--fields` ask for.
+#[derive(Debug, Default)]
+struct Chosen {
+    /// `-e` alone.
+    link_header: bool,
+    /// The field names, in order.
+    names: Vec<String>,
+    /// The capture file, when it came right after a bare `-e` (`read -e file.pcap`).
+    file: Option<PathBuf>,
+}
+
+/// True when `s` names a field rather than a file: a name of the table, or a lowercase
+/// dotted name that is not a file (so a misspelt field gets "did you mean").
+fn is_field_name(s: &str) -> bool {
+    if crate::fields::lookup(s).is_some() || s == crate::layers::frame::PROTOCOLS_FIELD {
+        return true;
+    }
+    let dotted = s.contains('.')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_');
+    let capture = [".pcap", ".pcapng", ".gz", ".cap"]
+        .iter()
+        .any(|x| s.ends_with(x));
+    dotted && !capture && !Path::new(s).exists()
+}
+
 impl Args {
     /// The filter of the trailing words, -f and -Y, compiled (usage error with a caret).
     fn compile_filter(&self) -> Result<Option<Filter>, CliError> {
@@ -147,6 +201,27 @@ impl Args {
         Filter::new(&text)
             .map(Some)
             .map_err(|e| CliError::Usage(e.render(&text)))
+    }
+
+    /// Splits the values of `-e` into tcpdump's flag and tshark's field names.
+    fn chosen(&self) -> Chosen {
+        let mut c = Chosen::default();
+        for v in &self.e {
+            if v.is_empty() {
+                c.link_header = true;
+            } else if is_field_name(v) {
+                c.names.push(v.clone());
+            } else if c.file.is_none() {
+                // `read -e file.pcap`: clap gave the file to -e.
+                c.link_header = true;
+                c.file = Some(PathBuf::from(v));
+            } else {
+                c.names.push(v.clone());
+            }
+        }
+        c.names
+            .extend(self.fields.iter().filter(|f| !f.is_empty()).cloned());
+        c
     }
 
     /// How many threads dissect.
@@ -316,6 +391,8 @@ struct Batch {
     recs: Vec<Rec>,
     /// File offset just past the batch's last packet.
     end: u64,
+    /// Time of the file's first packet (`frame.time_relative`); `None`: this batch's first.
+    first_ts: Option<(i64, u32)>,
 }
 
 /// Where a batch's packet bytes are: copied out of the reader's buffer, or in the mapped
@@ -353,12 +430,27 @@ struct ReadEnd {
 /// worker threads dissect and format batches in parallel, and this thread writes their output
 /// in file order.
 pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
-    let path = a
-        .file
-        .as_deref()
-        .or(a.read.as_deref())
-        .ok_or_else(|| CliError::Usage("error: name a capture file, or - for stdin".into()))?
-        .to_path_buf();
+    let chosen = a.chosen();
+    let path = match (a.file.as_deref(), a.read.as_deref(), chosen.file.as_deref()) {
+        (Some(_), _, Some(extra)) | (_, Some(_), Some(extra)) => {
+            return Err(CliError::Usage(format!(
+                "error: -e {}: not a field name (`pktforge fields` lists them)",
+                extra.display()
+            )));
+        }
+        (Some(_), Some(_), None) => {
+            return Err(CliError::Usage(
+                "error: name the capture file once: FILE or -r FILE".into(),
+            ));
+        }
+        (Some(p), None, None) | (None, Some(p), None) | (None, None, Some(p)) => p.to_path_buf(),
+        (None, None, None) => {
+            return Err(CliError::Usage(
+                "error: name a capture file, or - for stdin".into(),
+            ));
+        }
+    };
+    let columns = field_output(a, &chosen)?;
     let filter = a.compile_filter()?;
     let shown = path.display().to_string();
     let opened = if a.no_mmap {
@@ -380,9 +472,17 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         verbose: a.verbose,
         hex: a.hex,
         hex_ascii: a.hex_ascii,
-        link_header: a.link_header,
+        link_header: chosen.link_header,
         quiet: a.count || a.write.is_some(),
+        columns: columns.as_ref().map(|(s, f)| (s, f)),
     };
+    if let (Some((sel, fmt)), false, false) = (&columns, opts.quiet, a.json) {
+        if fmt.header {
+            let mut h = Vec::new();
+            write_header(sel, fmt, &mut h);
+            out.write_all(&h)?;
+        }
+    }
     // With a filter, -c counts matches: the reader thread filters, in file order.
     let sequential_filter = filter.is_some() && (a.limit.is_some() || a.write.is_some());
     // A mapped file is read in parallel chunks (`-w` writes from one thread).
@@ -395,12 +495,10 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
             f.check_link(link)
                 .map_err(|e| CliError::Usage(format!("error: {shown}: {e}")))?;
         }
-        let first_ts = first.map_or((0, 0), |(_, ts)| ts);
         let work = Work {
             fmt: opts,
             filter: filter.as_ref(),
             prefiltered: false,
-            first_ts,
         };
         let n = chunked::run(&reader, map, a, &shown, &work, out, progress.as_ref());
         if let Some(pb) = &progress {
@@ -422,7 +520,6 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         fmt: opts,
         filter: filter.as_ref(),
         prefiltered: sequential_filter,
-        first_ts: (0, 0),
     };
     std::thread::scope(|scope| -> CliResult {
         let reader_stop = Arc::clone(&stop);
@@ -557,6 +654,7 @@ fn read_batches(
         },
         recs: Vec::with_capacity(BATCH_PACKETS),
         end: 0,
+        first_ts: None,
     };
     let mut batch_bytes = 0usize;
     let mut batch = new_batch(seq);
@@ -639,6 +737,7 @@ fn read_batches(
         let mut rec = Rec::of(&pkt, start, n);
         rec.prev_ts = before;
         batch.recs.push(rec);
+        batch.first_ts = first_ts;
         if batch.recs.len() >= BATCH_PACKETS || batch_bytes >= BATCH_BYTES {
             seq += 1;
             batch_bytes = 0;
@@ -681,16 +780,48 @@ fn read_batches(
 /// What workers do with a batch: how to print, and the filter to apply (unless the reader
 /// thread applied it already).
 struct Work<'f> {
-    fmt: Format,
+    fmt: Format<'f>,
     filter: Option<&'f Filter>,
     prefiltered: bool,
-    /// Time of the file's first packet (`frame.time_relative`).
-    first_ts: (i64, u32),
+}
+
+/// The chosen fields and how to write them, from `-e`, `--fields`, `-E` and `--csv`;
+/// `None` when no field is chosen.
+fn field_output(a: &Args, c: &Chosen) -> Result<Option<(Selection, FieldsFormat)>, CliError> {
+    let usage = |m: String| CliError::Usage(format!("error: {m}"));
+    if c.names.is_empty() {
+        if a.csv || !a.field_opts.is_empty() {
+            return Err(usage(
+                "--csv and -E write chosen fields: name them with -e NAME or --fields A,B,C".into(),
+            ));
+        }
+        return Ok(None);
+    }
+    if a.verbose || a.count {
+        return Err(usage(
+            "-e NAME and --fields print fields: not with -v or --count".into(),
+        ));
+    }
+    if a.json && (a.csv || !a.field_opts.is_empty()) {
+        return Err(usage(
+            "with --json, -e NAME picks the keys: -E and --csv are for field lines".into(),
+        ));
+    }
+    let sel = Selection::new(&c.names).map_err(|e| usage(e.to_string()))?;
+    let mut fmt = if a.csv {
+        FieldsFormat::csv()
+    } else {
+        FieldsFormat::default()
+    };
+    for o in &a.field_opts {
+        fmt.set(o).map_err(usage)?;
+    }
+    Ok(Some((sel, fmt)))
 }
 
 /// What to print for each packet.
 #[derive(Debug, Clone, Copy)]
-struct Format {
+struct Format<'c> {
     json: bool,
     verbose: bool,
     hex: bool,
@@ -698,6 +829,8 @@ struct Format {
     link_header: bool,
     /// `--count` or `-w`: dissect, print nothing.
     quiet: bool,
+    /// `-e NAME`, `--fields`: the fields, and how field lines are written.
+    columns: Option<(&'c Selection, &'c FieldsFormat)>,
 }
 
 /// Filters, dissects and formats one batch (in a worker thread).
@@ -709,6 +842,7 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
     let filter = w.filter.filter(|_| !w.prefiltered);
     let mut matched = 0u64;
     for r in &batch.recs {
+        let first_ts = batch.first_ts.unwrap_or((r.ts_sec, r.ts_nsec));
         let data = bytes
             .get(r.start..r.start.saturating_add(r.len))
             .unwrap_or(&[]);
@@ -722,17 +856,12 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
         };
         let mut dissected = false;
         if let Some(flt) = filter {
-            let first = if w.first_ts == (0, 0) {
-                r.prev_ts
-            } else {
-                w.first_ts
-            };
             if !passes(
                 flt,
                 &meta,
                 r.link.0,
                 data,
-                first,
+                first_ts,
                 r.prev_ts,
                 &mut d,
                 &mut dissected,
@@ -752,7 +881,20 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
         if f.quiet {
             continue;
         }
-        if f.json {
+        if let Some((sel, tf)) = f.columns {
+            let frame = Frame {
+                meta: &meta,
+                first_ts,
+                prev_ts: r.prev_ts,
+                data,
+                d: &d,
+            };
+            if f.json {
+                write_json_fields(&frame, sel, &mut buf);
+            } else {
+                write_fields_line(&frame, sel, tf, &mut buf);
+            }
+        } else if f.json {
             write_json(&meta, &d, &mut buf);
         } else if f.verbose {
             let p = Packet::parse(link, data);
