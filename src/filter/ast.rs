@@ -276,7 +276,8 @@ pub enum Display {
     /// The field occurs in the frame (`dns.qry.name`, `tcp.options.sack_perm`).
     Present(FieldRef),
     /// A comparison of the field's occurrences with a value: true when any occurrence
-    /// satisfies it, except `!=` which holds when none equals (Wireshark 4's `!=`).
+    /// satisfies it, except `!=`, which holds when the field occurs and no occurrence
+    /// equals (Wireshark 4's `!=`, `all_ne`).
     Cmp(FieldRef, CmpOp, Operand),
     /// `field in {a, b, c..d}`.
     In(FieldRef, Vec<SetItem>),
@@ -286,6 +287,9 @@ pub enum Display {
     Matches(FieldRef, Box<regex::bytes::Regex>),
     /// `field & mask`: any occurrence has a bit of `mask` set.
     BitAnd(FieldRef, u64),
+    /// A protocol name alone (`dns`, `http`, `tcp` in a display filter): the protocol is in
+    /// the frame's `frame.protocols` chain, as Wireshark's protocol test.
+    Proto(&'static str),
 }
 
 /// A display-filter comparison.
@@ -293,7 +297,7 @@ pub enum Display {
 pub enum CmpOp {
     /// `==`, `eq`, `any_eq`.
     Eq,
-    /// `!=`, `ne`, `all_ne`: no occurrence equals.
+    /// `!=`, `ne`, `all_ne`: the field occurs and no occurrence equals.
     Ne,
     /// `~=`, `any_ne`: some occurrence differs.
     AnyNe,

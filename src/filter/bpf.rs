@@ -1183,6 +1183,7 @@ fn display_field(d: &Display) -> &'static str {
         | Display::Contains(r, _)
         | Display::Matches(r, _)
         | Display::BitAnd(r, _) => r.def.name,
+        Display::Proto(p) => p,
     }
 }
 

@@ -298,7 +298,8 @@ const MAX_RHS: usize = 16;
 fn display(d: &Display, f: &Frame<'_, '_>) -> bool {
     match d {
         Display::Present(r) => any(r, f, |_| true),
-        Display::Cmp(r, CmpOp::Ne, v) => !cmp_any(r, CmpOp::Eq, v, f),
+        // Wireshark 4's `!=` (`all_ne`): the field is there and no occurrence equals.
+        Display::Cmp(r, CmpOp::Ne, v) => any(r, f, |_| true) && !cmp_any(r, CmpOp::Eq, v, f),
         Display::Cmp(r, CmpOp::AnyNe, v) => {
             let mut hit = false;
             each(r, f, &mut |x| {
@@ -324,7 +325,26 @@ fn display(d: &Display, f: &Frame<'_, '_>) -> bool {
         Display::BitAnd(r, m) => any(r, f, |x| {
             int_of(x).is_some_and(|n| u64::try_from(n).is_ok_and(|n| n & m != 0))
         }),
+        Display::Proto(name) => has_protocol(f, name),
     }
+}
+
+thread_local! {
+    /// The `frame.protocols` chain of the frame being tested, in a buffer kept per thread
+    /// so that protocol tests allocate nothing once it has grown.
+    static CHAIN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether `name` is one of the protocols of the frame's `frame.protocols` chain.
+fn has_protocol(f: &Frame<'_, '_>, name: &str) -> bool {
+    CHAIN.with(|c| {
+        let Ok(mut buf) = c.try_borrow_mut() else {
+            return false;
+        };
+        buf.clear();
+        crate::output::json::put_protocols(&mut buf, f.layers());
+        buf.split(|&b| b == b':').any(|p| p == name.as_bytes())
+    })
 }
 
 /// Calls `g` with each occurrence of the field (sliced when the reference slices).

@@ -73,7 +73,7 @@ enum Pre {
     Leaf(Expr),
     /// A protocol name alone (`tcp`, `udp`, `arp`): tcpdump's primitive, or Wireshark's
     /// protocol test when the expression turns out to be a display filter.
-    Bare(&'static crate::fields::FieldDef, Expr),
+    Bare(&'static str, Expr),
     Not(Box<Pre>),
     Seq(Box<Pre>, Vec<(Bin, Pre)>),
 }
@@ -96,9 +96,7 @@ fn join(op: Bin, a: Expr, b: Expr) -> Expr {
 fn fold(p: Pre, wireshark: bool) -> Expr {
     match p {
         Pre::Leaf(e) => e,
-        Pre::Bare(def, _) if wireshark => {
-            Expr::Display(Display::Present(FieldRef { def, slice: None }))
-        }
+        Pre::Bare(name, _) if wireshark => Expr::Display(Display::Proto(name)),
         Pre::Bare(_, e) => e,
         Pre::Not(e) => Expr::Not(Box::new(fold(*e, wireshark))),
         Pre::Seq(first, rest) => {
@@ -580,30 +578,42 @@ impl Parser<'_> {
                 self.display = true;
                 Ok(Pre::Leaf(Expr::Display(self.display_term()?)))
             }
-            Tok::Word(_) | Tok::Op("-") => {
-                let save = (self.pos, self.shift, self.last);
-                match self.try_relation() {
-                    Ok(Some(e)) => return Ok(Pre::Leaf(e)),
-                    Err(e) if self.relation_committed(save.0) => return Err(e),
-                    _ => {}
+            Tok::Word(w) if proto_word(w).is_none() && w != "vlan" => {
+                if let Some(name) = wireshark_protocol(w) {
+                    // A Wireshark protocol that is no tcpdump keyword: `dns`, `http`, `eth`.
+                    self.display = true;
+                    self.pos += 1;
+                    return Ok(Pre::Leaf(Expr::Display(Display::Proto(name))));
                 }
-                (self.pos, self.shift, self.last) = save;
-                let start = self.pos;
-                let e = self.primitive()?;
-                if self.pos == start + 1 {
-                    if let Some(Tok::Word(w)) = self.toks.get(start).map(|t| &t.tok) {
-                        if let Some(def) = fields::lookup(w) {
-                            return Ok(Pre::Bare(def, e));
-                        }
-                    }
-                }
-                Ok(Pre::Leaf(e))
+                self.tcpdump_term()
             }
+            Tok::Word(_) | Tok::Op("-") => self.tcpdump_term(),
             other => Err(self.err_at(
                 t.span.clone(),
                 format!("expected a filter primitive, got {}", describe(other)),
             )),
         }
+    }
+
+    /// A tcpdump relation or primitive.
+    fn tcpdump_term(&mut self) -> Result<Pre, FilterError> {
+        let save = (self.pos, self.shift, self.last);
+        match self.try_relation() {
+            Ok(Some(e)) => return Ok(Pre::Leaf(e)),
+            Err(e) if self.relation_committed(save.0) => return Err(e),
+            _ => {}
+        }
+        (self.pos, self.shift, self.last) = save;
+        let start = self.pos;
+        let e = self.primitive()?;
+        if self.pos == start + 1 {
+            if let Some(Tok::Word(w)) = self.toks.get(start).map(|t| &t.tok) {
+                if let Some(name) = wireshark_protocol(w) {
+                    return Ok(Pre::Bare(name, e));
+                }
+            }
+        }
+        Ok(Pre::Leaf(e))
     }
 
     /// Whether a failed relation attempt got far enough that its error is the one to show
@@ -1808,6 +1818,33 @@ fn is_field_name(w: &str) -> bool {
         && !w.contains(':')
         && w.split('.').all(|p| !p.is_empty())
         || fields::lookup(w).is_some() && proto_word(w).is_none() && w != "len"
+}
+
+/// The protocol names of `frame.protocols` a display filter may test (`dns`, `tcp`), as
+/// the chain spells them.
+fn wireshark_protocol(w: &str) -> Option<&'static str> {
+    const CHAIN_ONLY: &[&str] = &[
+        "ethertype",
+        "ieee8021ad",
+        "sll",
+        "null",
+        "raw",
+        "mdns",
+        "llmnr",
+        "tls",
+        "ntp",
+        "syslog",
+        "data",
+        "data-text-lines",
+        "urlencoded-form",
+        "ipv6.hopopts",
+        "ipv6.routing",
+        "ipv6.fraghdr",
+        "ipv6.dstopts",
+    ];
+    fields::protocol(w)
+        .map(|p| p.name)
+        .or_else(|| CHAIN_ONLY.iter().copied().find(|&n| n == w))
 }
 
 /// An integer as Wireshark reads one: decimal (signed), `0x` hex, octal with a leading 0.
