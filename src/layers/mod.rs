@@ -594,6 +594,35 @@ pub fn dissect(kind: LayerKind, data: &[u8], cx: &DissectCx<'_>) -> Result<Disse
     r.map(|(l, n)| (l, n.min(data.len())))
 }
 
+impl LayerKind {
+    /// The layer name a lack of bytes in a header of this kind is reported under: the
+    /// protocol's (`IP` for `IPerror`, `TCP` for `TCPerror`, `ICMPv6` for every ICMPv6
+    /// message), else the kind's own name.
+    pub fn header_name(self) -> &'static str {
+        use LayerKind as K;
+        match self {
+            K::IPerror => "IP",
+            K::IPerror6 => "IPv6",
+            K::TCPerror => "TCP",
+            K::UDPerror => "UDP",
+            K::ICMPerror => "ICMP",
+            K::ICMPv6Unknown
+            | K::ICMPv6EchoRequest
+            | K::ICMPv6EchoReply
+            | K::ICMPv6DestUnreach
+            | K::ICMPv6PacketTooBig
+            | K::ICMPv6TimeExceeded
+            | K::ICMPv6ParamProblem
+            | K::ICMPv6ND_RS
+            | K::ICMPv6ND_RA
+            | K::ICMPv6ND_NS
+            | K::ICMPv6ND_NA
+            | K::ICMPv6ND_Redirect => "ICMPv6",
+            k => k.name(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

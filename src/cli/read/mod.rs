@@ -734,6 +734,8 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
             continue;
         }
         if f.json {
+            // The JSON writer does not read partial headers field by field yet.
+            d.raw_partial();
             write_json(&meta, &d, &mut buf);
         } else if f.verbose {
             let p = Packet::parse(link, data);
