@@ -1295,6 +1295,13 @@ mod tests {
         assert_eq!(kinds(&d), ["IPv6", "ICMPv6Unknown"]);
         assert_eq!(field_names(&d.partial().unwrap().view), ["type"]);
         assert_eq!(d.cut().unwrap().layer, "ICMPv6");
+
+        // The owned model agrees, and marks the same layer.
+        let p = Packet::parse_frame(LinkType::Ipv6, &b[..41], b.len());
+        assert_eq!(owned_kinds(&p), ["IPv6", "ICMPv6Unknown"]);
+        assert_eq!(p.partial_index(), Some(1));
+        assert!(p.field_captured(1, "type") && !p.field_captured(1, "code"));
+        assert!(p.error().is_none() && p.cut().is_some());
     }
 
     #[test]
@@ -1327,6 +1334,9 @@ mod tests {
             assert_eq!(kinds(&d), owned_kinds(&q), "round {round}");
             // The same bytes as a cut copy of a longer packet.
             dissect_frame(link, &buf[..n], buf.len(), &mut d);
+            let q = Packet::parse_frame(link, &buf[..n], buf.len());
+            assert_eq!(kinds(&d), owned_kinds(&q), "round {round} cut");
+            assert_eq!(d.partial_index(), q.partial_index(), "round {round} cut");
         }
     }
 }
