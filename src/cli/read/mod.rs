@@ -738,7 +738,7 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
             d.raw_partial();
             write_json(&meta, &d, &mut buf);
         } else if f.verbose {
-            let p = Packet::parse(link, data);
+            let p = Packet::parse_frame(link, data, r.orig_len as usize);
             buf.extend_from_slice(
                 format!(
                     "Frame {}: {} bytes on the wire, {} captured, {}\n",
@@ -749,6 +749,11 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
             buf.extend_from_slice(p.show_raw().as_bytes());
             if let Some(e) = p.error() {
                 buf.extend_from_slice(format!("[malformed: {e}]\n").as_bytes());
+            } else if let Some(c) = p.cut() {
+                let l = c.layer();
+                buf.extend_from_slice(
+                    format!("[Packet size limited during capture: {l} truncated]\n").as_bytes(),
+                );
             }
         } else {
             let meta = LineMeta {
