@@ -40,19 +40,25 @@ pub fn write_line(meta: &LineMeta, d: &Dissection<'_>, link_header: bool, out: &
     write_time(meta, out);
     // tcpdump prints a header cut inside its fixed fields from its raw bytes: so do the
     // lines, from a copy of the layers where that header is raw bytes.
-    let mut lowered = [LayerRec {
-        kind: LayerKind::Raw,
-        offset: 0,
-        view: View::Raw(&[]),
-    }; 16];
-    let layers = match (d.partial_index(), lowered.get_mut(..d.layers().len())) {
-        (Some(i), Some(copy)) => {
-            copy.copy_from_slice(d.layers());
+    // (Only then is the copy made.)
+    let lowered: [LayerRec<'_>; 16];
+    let layers = match d.partial_index() {
+        Some(i) if d.layers().len() <= 16 => {
+            let raw = LayerRec {
+                kind: LayerKind::Raw,
+                offset: 0,
+                view: View::Raw(&[]),
+            };
+            let mut copy = [raw; 16];
+            for (c, l) in copy.iter_mut().zip(d.layers()) {
+                *c = *l;
+            }
             if let Some(l) = copy.get_mut(i) {
                 l.kind = LayerKind::Raw;
                 l.view = View::Raw(partial_bytes(&l.view));
             }
-            &*copy
+            lowered = copy;
+            lowered.get(..d.layers().len()).unwrap_or(d.layers())
         }
         _ => d.layers(),
     };
