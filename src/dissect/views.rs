@@ -27,6 +27,12 @@
 //! | IPerror6 (IPv6) | `version` 1, `tc` 2, `fl` 4, `plen` 6, `nh` 7, `hlim` 8, `src` 24, `dst` 40 |
 //! | ICMP, ICMPerror | `type` 1, `code` 2, `chksum` 4, then the type's fields ([`icmp::layout`]) in order |
 //! | ICMPv6 (`ICMPv6Unknown` under 4 bytes) | `type` 1, `code` 2, `cksum` 4, `msgbody` 4 |
+//!
+//! tshark 4.0 prints the fields of a quoted IPv4 header and of a UDP header as soon as
+//! their bytes are there, as `has` says; of a TCP header cut short it prints the ports
+//! from 4 bytes, but `seq`, `ack`, the header length, flags, window and `tcp.len` only
+//! once the window is there (16 bytes: `has("window")`), then the checksum (18) and the
+//! urgent pointer (20).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
