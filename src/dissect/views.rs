@@ -8,11 +8,11 @@
 //!
 //! # Partial headers
 //!
-//! A packet cut by the capture's snap length may end inside a header. [`dissect_frame`]
-//! (crate::dissect::dissect_frame) then still makes a view of the TCP, UDP, ICMP and ICMPv6
-//! header, or of the IPv4 or IPv6 header quoted in an ICMP error, over the bytes that were
-//! captured (tshark shows those fields too), and [`Dissection::partial`]
-//! (crate::dissect::Dissection::partial) says which layer it is. Such a view is
+//! A packet cut by the capture's snap length may end inside a header.
+//! [`dissect_frame`](super::dissect_frame) then still makes a view of the TCP, UDP, ICMP
+//! and ICMPv6 header, or of the IPv4 or IPv6 header quoted in an ICMP error, over the bytes
+//! that were captured (tshark shows those fields too), and
+//! [`Dissection::partial`](super::Dissection::partial) says which layer it is. Such a view is
 //! [`View::is_partial`]; a field is there when all its bytes are: [`View::has_field`] (and
 //! each view's `has`) answers by the owned model's field name, [`View::for_each_field`]
 //! gives only those fields, and [`field_end`] gives the byte offset where each field ends
