@@ -96,6 +96,12 @@ impl LinkType {
 pub struct Packet {
     layers: Vec<Layer>,
     error: Option<ParseError>,
+    /// Where the capture's snap length cut the packet (innermost layer), not an error.
+    cut: Option<ParseError>,
+    /// Captured shorter than it was on the wire.
+    snapped: bool,
+    /// Index of the layer cut inside its fixed header, and its bytes captured.
+    partial: Option<(usize, usize)>,
 }
 
 /// What a layer's `build` sees: the whole stack and its own position.
@@ -239,6 +245,20 @@ impl DissectCx<'_> {
     }
 }
 
+/// Whether `l`, decoded from `captured` bytes, lacks some of its fixed fields (the fast
+/// path's `View::is_partial`).
+fn is_partial(l: &Layer, captured: usize) -> bool {
+    match l {
+        Layer::TCP(_) | Layer::TCPerror(_) => captured < layers::tcp::HEADER_LEN,
+        Layer::UDP(_) | Layer::UDPerror(_) => captured < layers::udp::HEADER_LEN,
+        Layer::IP(_) | Layer::IPerror(_) => captured < 20,
+        Layer::IPv6(_) | Layer::IPerror6(_) => captured < layers::ipv6::HEADER_LEN,
+        Layer::ICMP(m) | Layer::ICMPerror(m) => captured < layers::icmp::header_len(m.type_),
+        Layer::ICMPv6Unknown(_) => captured < 4,
+        _ => false,
+    }
+}
+
 /// Upper bound on layers decoded from one packet (each layer consumes bytes or ends the
 /// packet, but this keeps pathological inputs bounded too).
 const MAX_LAYERS: usize = 64;
@@ -249,6 +269,9 @@ impl Packet {
         Packet {
             layers,
             error: None,
+            cut: None,
+            snapped: false,
+            partial: None,
         }
     }
 
@@ -276,6 +299,56 @@ impl Packet {
     /// True when dissection found fewer bytes than a header or length field asked for.
     pub fn is_truncated(&self) -> bool {
         self.error.as_ref().is_some_and(ParseError::is_truncated)
+    }
+
+    /// Where the capture's snap length cut the packet (from [`Packet::parse_frame`]): the
+    /// innermost layer whose header or length field needs bytes past the captured ones but
+    /// within the packet's length on the wire, as [`ParseError::Truncated`]. This is not an
+    /// error (tshark's "Packet size limited during capture"): every layer captured is
+    /// decoded, and [`Packet::error`] stays for lengths wrong in the packet as it was sent.
+    pub fn cut(&self) -> Option<&ParseError> {
+        self.cut.as_ref()
+    }
+
+    /// True when the packet was captured shorter than its length on the wire (given to
+    /// [`Packet::parse_frame`]), whether or not a layer was cut.
+    pub fn is_snapped(&self) -> bool {
+        self.snapped
+    }
+
+    /// The index in [`Packet::layers`] of the layer whose header the snap length cut before
+    /// the end of its fixed fields (a TCP header under 20 bytes, UDP under 8, the IP header
+    /// quoted in an ICMP error, ICMP or ICMPv6 under their header). Its fields past the cut
+    /// are zero or unset: [`Packet::field_captured`] says which were there.
+    pub fn partial_index(&self) -> Option<usize> {
+        self.partial.map(|(i, _)| i)
+    }
+
+    /// Whether field `field` of layer `idx` was captured: false only for the fields of the
+    /// [partial](Packet::partial_index) layer whose bytes lie past the cut (the fast path's
+    /// [`field_end`](crate::dissect::field_end) says where each field ends).
+    ///
+    /// ```
+    /// use pktforge::prelude::*;
+    /// let b = (IP::new().src("192.0.2.1").dst("192.0.2.2") / UDP::new().sport(7) / Raw::from_bytes(&[0u8; 30]))
+    ///     .build()
+    ///     .unwrap();
+    /// let p = Packet::parse_frame(LinkType::Ipv4, &b[..25], b.len());
+    /// assert!(p.error().is_none());
+    /// assert_eq!(p.cut().unwrap().to_string(), "UDP at offset 20 truncated: needs 8 bytes, has 5");
+    /// assert_eq!(p.partial_index(), Some(1));
+    /// assert_eq!(p.layer::<UDP>().unwrap().sport, Some(7));
+    /// assert!(p.field_captured(1, "dport") && !p.field_captured(1, "len"));
+    /// ```
+    pub fn field_captured(&self, idx: usize, field: &str) -> bool {
+        let (Some((i, captured)), Some(l)) = (self.partial, self.layers.get(idx)) else {
+            return true;
+        };
+        if i != idx {
+            return true;
+        }
+        let t = l.get_int("type").unwrap_or(0) as u8;
+        crate::dissect::field_end(l.kind(), t, field).is_none_or(|e| e <= captured)
     }
 
     /// The first layer of type `T` (scapy's `pkt[TCP]`).
@@ -428,13 +501,52 @@ impl Packet {
     /// assert!(t.is_truncated());
     /// ```
     pub fn parse(link: LinkType, data: &[u8]) -> Packet {
+        Packet::parse_frame(link, data, data.len())
+    }
+
+    /// Dissects `data`, the captured bytes of a packet that was `orig_len` bytes on the wire
+    /// (a capture record's original length), with the fast path's rules
+    /// ([`dissect_frame`](crate::dissect::dissect_frame)): when fewer bytes were captured, a
+    /// header or length field that reaches past them but not past `orig_len` is a cut, not
+    /// an error. Every layer whose bytes are there is decoded; a TCP header cut inside its
+    /// options keeps the options there; TCP, UDP, ICMP and ICMPv6 headers and the IP
+    /// header quoted in an ICMP error, cut inside their fixed fields, keep the fields that
+    /// are there ([`Packet::partial_index`], [`Packet::field_captured`]); a DNS message
+    /// keeps its header and complete records. [`Packet::cut`] says where the bytes end;
+    /// [`Packet::error`] keeps lengths wrong in the packet as it was sent.
+    ///
+    /// ```
+    /// use pktforge::prelude::*;
+    /// let b = (IP::new().src("192.0.2.1").dst("192.0.2.2")
+    ///     / UDP::new().sport(4000).dport(9)
+    ///     / Raw::from_bytes(&[7u8; 100]))
+    ///     .build()
+    ///     .unwrap();
+    /// let p = Packet::parse_frame(LinkType::Ipv4, &b[..40], b.len());
+    /// assert!(p.error().is_none());
+    /// assert_eq!(p.cut().unwrap().layer(), "UDP");
+    /// assert_eq!(p.layer::<UDP>().unwrap().len, Some(108));
+    /// // The same bytes as a whole packet: UDP's length is wrong.
+    /// assert!(Packet::parse(LinkType::Ipv4, &b[..40]).is_truncated());
+    /// ```
+    pub fn parse_frame(link: LinkType, data: &[u8], orig_len: usize) -> Packet {
         let mut layers: Vec<Layer> = Vec::with_capacity(6);
         let mut error: Option<ParseError> = None;
+        let mut cut: Option<ParseError> = None;
+        let mut partial: Option<(usize, usize)> = None;
+        let snapped = orig_len > data.len();
         let mut pads: Vec<(usize, usize)> = Vec::new();
         let mut off = 0usize;
         let mut end = data.len();
         let mut kind = link.first_kind(data);
         let mut in_fragment = false;
+        // The innermost layer the snap length cut replaces the outer ones; nothing is cut
+        // once the packet is malformed.
+        let mark_cut = |cut: &mut Option<ParseError>, error: &Option<ParseError>, e| {
+            if error.is_none() {
+                *cut = Some(e);
+            }
+        };
         loop {
             let chunk = data.get(off..end).unwrap_or(&[]);
             if layers.len() >= MAX_LAYERS {
@@ -443,12 +555,44 @@ impl Packet {
                 }
                 break;
             }
-            let res = layers::dissect(kind, chunk, &DissectCx { below: &layers });
+            // Bytes past a length field or past the wire length are not cut by the snap length.
+            let at_cut = snapped && end == data.len();
+            let cut_within = |needed: usize| at_cut && off.saturating_add(needed) <= orig_len;
+            let cx = DissectCx { below: &layers };
+            let res = if at_cut {
+                layers::dissect_cut(kind, chunk, &cx)
+            } else {
+                layers::dissect(kind, chunk, &cx)
+            };
+            let mut whole = true;
             let (layer, hlen) = match res {
-                Ok(x) => x,
+                Ok((l, h)) => {
+                    if h > chunk.len() {
+                        let e = ParseError::Truncated {
+                            layer: l.kind().header_name(),
+                            offset: off,
+                            needed: h,
+                            actual: chunk.len(),
+                        };
+                        mark_cut(&mut cut, &error, e);
+                        whole = false;
+                        if is_partial(&l, chunk.len()) {
+                            partial = Some((layers.len(), chunk.len()));
+                        }
+                    }
+                    (l, h.min(chunk.len()))
+                }
                 Err(e) => {
-                    if error.is_none() {
-                        error = Some(e.shifted(off));
+                    let e = e.shifted(off);
+                    match e {
+                        ParseError::Truncated { needed, .. } if cut_within(needed) => {
+                            mark_cut(&mut cut, &error, e);
+                        }
+                        _ => {
+                            if error.is_none() {
+                                error = Some(e);
+                            }
+                        }
                     }
                     if !chunk.is_empty() {
                         layers.push(Layer::Raw(layers::Raw::from_bytes(chunk)));
@@ -457,19 +601,24 @@ impl Packet {
                 }
             };
             let avail = chunk.len().saturating_sub(hlen);
-            if let Some(plen) = layer.proto().payload_len(hlen) {
+            // A header cut short has no payload: its length fields are not read.
+            if let Some(plen) = layer.proto().payload_len(hlen).filter(|_| whole) {
                 if plen > avail {
+                    let needed = hlen.saturating_add(plen);
+                    let short = ParseError::Truncated {
+                        layer: layer.name(),
+                        offset: off,
+                        needed,
+                        actual: chunk.len(),
+                    };
                     // ICMP errors quote a datagram cut short on purpose: its length
                     // fields promise more than is there, and that is not an error.
                     // So does a fragment: the transport length covers the whole datagram.
                     let quoted = bind::base_kind(layer.kind()) != layer.kind();
-                    if error.is_none() && !quoted && !in_fragment {
-                        error = Some(ParseError::Truncated {
-                            layer: layer.name(),
-                            offset: off,
-                            needed: hlen.saturating_add(plen),
-                            actual: chunk.len(),
-                        });
+                    if cut_within(needed) {
+                        mark_cut(&mut cut, &error, short);
+                    } else if error.is_none() && !quoted && !in_fragment {
+                        error = Some(short);
                     }
                 } else if plen < avail {
                     pads.push((off + hlen + plen, end));
@@ -481,6 +630,7 @@ impl Packet {
                 // A link-layer header that announces a protocol with no bytes after it:
                 // the frame was cut there.
                 if error.is_none()
+                    && cut.is_none()
                     && matches!(
                         layer.kind(),
                         LayerKind::Ether
@@ -494,7 +644,12 @@ impl Packet {
                 {
                     if let Some(k) = bind::next_for_dissect(&layer) {
                         if let Err(e) = layers::dissect(k, &[], &DissectCx { below: &layers }) {
-                            error = Some(e.shifted(off + hlen));
+                            let e = e.shifted(off + hlen);
+                            if at_cut && off + hlen < orig_len {
+                                cut = Some(e);
+                            } else {
+                                error = Some(e);
+                            }
                         }
                     }
                 }
@@ -531,7 +686,13 @@ impl Packet {
                 layers.push(Layer::Padding(layers::Padding::from_bytes(p)));
             }
         }
-        Packet { layers, error }
+        Packet {
+            layers,
+            error,
+            cut,
+            snapped,
+            partial,
+        }
     }
 
     /// Like [`Packet::parse`], but any error is returned instead of kept.
@@ -617,7 +778,7 @@ impl Packet {
             let lvl = "   ".repeat(i);
             let _ = writeln!(s, "{label}###[ {} ]###", long_name(l));
             for d in p.fields() {
-                if !p.field_present(d.name) {
+                if !p.field_present(d.name) || !self.field_captured(i, d.name) {
                     continue;
                 }
                 let v = p.get(d.name).unwrap_or(Value::None);

@@ -3,13 +3,17 @@
 //! (`/work/shared/bench/gen_workload.py`, skipped with a message when python3 or the script
 //! is missing): same layer names in the same order, every field the fast path exposes
 //! equal to the owned layer's `get(field)`, TCP options and the DNS question and answers
-//! equal to the owned ones, and the same malformed/truncated verdict.
+//! equal to the owned ones, and the same malformed/truncated verdict. The same holds for
+//! copies of every packet cut to 64, 96 and 128 bytes (a snap length: the bytes are cut,
+//! the wire length kept) dissected with `dissect_frame` and `Packet::parse_frame`: the same
+//! layers, fields (partial headers give the same captured fields), malformed verdict, cut
+//! mark and partial layer.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 use pktforge::capture::CaptureReader;
-use pktforge::dissect::{Dissection, FieldValue, RData, TcpOpt, View, dissect};
+use pktforge::dissect::{Dissection, FieldValue, RData, TcpOpt, View, dissect_frame};
 use pktforge::layers::dns::DNSRRData;
 use pktforge::prelude::*;
 
@@ -76,14 +80,21 @@ struct Stats {
     layers: usize,
     fields: usize,
     malformed: usize,
+    cut: usize,
+    partial: usize,
     dns_answers: usize,
 }
 
-/// Checks one packet; returns a description of the first disagreement.
-fn check(link: LinkType, data: &[u8], st: &mut Stats) -> Result<(), String> {
+/// Checks one packet, `orig_len` bytes on the wire; returns a description of the first
+/// disagreement.
+fn check(link: LinkType, data: &[u8], orig_len: usize, st: &mut Stats) -> Result<(), String> {
     let mut d = Dissection::new();
-    dissect(link, data, &mut d);
-    let p = Packet::parse(link, data);
+    dissect_frame(link, data, orig_len, &mut d);
+    let p = if orig_len == data.len() {
+        Packet::parse(link, data)
+    } else {
+        Packet::parse_frame(link, data, orig_len)
+    };
     let fast: Vec<&str> = d.layers().iter().map(|l| l.kind.name()).collect();
     let owned: Vec<&str> = p.layers().iter().map(|l| l.name()).collect();
     if fast != owned {
@@ -94,11 +105,30 @@ fn check(link: LinkType, data: &[u8], st: &mut Stats) -> Result<(), String> {
         (Some(a), Some(e)) if a.same_as(e) => st.malformed += 1,
         (a, e) => return Err(format!("verdict: fast {a:?}, owned {e:?}")),
     }
-    for (rec, ol) in d.layers().iter().zip(p.layers()) {
+    match (d.cut(), p.cut()) {
+        (None, None) => {}
+        (Some(a), Some(e)) if a.same_as(e) => st.cut += 1,
+        (a, e) => return Err(format!("cut: fast {a:?}, owned {e:?}")),
+    }
+    if d.partial_index() != p.partial_index() {
+        return Err(format!(
+            "partial layer: fast {:?}, owned {:?}",
+            d.partial_index(),
+            p.partial_index()
+        ));
+    }
+    st.partial += usize::from(d.partial_index().is_some());
+    for (idx, (rec, ol)) in d.layers().iter().zip(p.layers()).enumerate() {
         let mut bad: Option<String> = None;
         let mut n = 0usize;
         rec.view.for_each_field(&mut |name, v| {
             n += 1;
+            if !p.field_captured(idx, name) && bad.is_none() {
+                bad = Some(format!(
+                    "{}.{name}: fast has it, owned says not captured",
+                    ol.name()
+                ));
+            }
             match ol.get(name) {
                 Some(ov) if same_value(&v, &ov) => {}
                 other => {
@@ -166,14 +196,17 @@ fn check(link: LinkType, data: &[u8], st: &mut Stats) -> Result<(), String> {
     Ok(())
 }
 
-fn check_file(path: &Path) -> Stats {
+/// Checks every packet of a capture; with `snap`, copies of them cut to `snap` bytes.
+fn check_file(path: &Path, snap: Option<usize>) -> Stats {
     let (link, pkts) = read_pcap(path);
     let link = LinkType::from_pcap(link);
     let mut st = Stats::default();
     let mut failures = Vec::new();
     for (i, pkt) in pkts.iter().enumerate() {
-        if let Err(e) = check(link, pkt, &mut st) {
-            failures.push(format!("{} packet {}: {e}", path.display(), i + 1));
+        let data = &pkt[..snap.map_or(pkt.len(), |s| s.min(pkt.len()))];
+        if let Err(e) = check(link, data, pkt.len(), &mut st) {
+            let cut = snap.map_or(String::new(), |s| format!(" cut to {s}"));
+            failures.push(format!("{} packet {}{cut}: {e}", path.display(), i + 1));
         }
     }
     assert!(
@@ -183,19 +216,22 @@ fn check_file(path: &Path) -> Stats {
         failures[..failures.len().min(10)].join("\n")
     );
     println!(
-        "{}: {} packets, {} layers, {} fields, {} DNS answers, {} malformed: agree",
+        "{}{}: {} packets, {} layers, {} fields, {} DNS answers, {} malformed, {} cut, {} partial headers: agree",
         path.display(),
+        snap.map_or(String::new(), |s| format!(" cut to {s}")),
         st.packets,
         st.layers,
         st.fields,
         st.dns_answers,
-        st.malformed
+        st.malformed,
+        st.cut,
+        st.partial
     );
     st
 }
 
-#[test]
-fn captures_agree() {
+/// The classic pcaps of `captures/`.
+fn capture_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -204,36 +240,92 @@ fn captures_agree() {
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no pcap in {}", dir.display());
-    let total: usize = files.iter().map(|f| check_file(f).packets).sum();
-    assert!(total > 0);
+    files
 }
 
-#[test]
-fn generated_workload_agrees() {
+/// A generated workload of `n` packets, or `None` (with a message) when it cannot be made.
+fn workload(n: usize, tag: &str) -> Option<PathBuf> {
     let script = Path::new("/work/shared/bench/gen_workload.py");
     if !script.exists() {
         println!("skipped: {} is missing", script.display());
-        return;
+        return None;
     }
     let out = std::env::temp_dir().join(format!(
-        "pktforge-fast-vs-owned-{}.pcap",
+        "pktforge-fast-vs-owned-{tag}-{}.pcap",
         std::process::id()
     ));
     let run = std::process::Command::new("python3")
         .arg(script)
-        .args(["--packets", "20000", "--out"])
+        .args(["--packets", &n.to_string(), "--out"])
         .arg(&out)
         .status();
     match run {
-        Ok(s) if s.success() => {}
+        Ok(s) if s.success() => Some(out),
         other => {
             println!("skipped: python3 could not run the workload generator ({other:?})");
-            return;
+            None
         }
     }
-    let st = check_file(&out);
+}
+
+/// The snap lengths of the cut copies.
+const SNAPS: [usize; 3] = [64, 96, 128];
+
+#[test]
+fn captures_agree() {
+    let total: usize = capture_files()
+        .iter()
+        .map(|f| check_file(f, None).packets)
+        .sum();
+    assert!(total > 0);
+}
+
+#[test]
+fn cut_copies_of_captures_agree() {
+    let mut total = Stats::default();
+    for f in capture_files() {
+        for snap in SNAPS {
+            let st = check_file(&f, Some(snap));
+            total.packets += st.packets;
+            total.cut += st.cut;
+            total.partial += st.partial;
+        }
+    }
+    println!(
+        "captures cut to {SNAPS:?}: {} packets, {} cut, {} partial headers: agree",
+        total.packets, total.cut, total.partial
+    );
+    assert!(total.cut > 0 && total.partial > 0);
+}
+
+#[test]
+fn generated_workload_agrees() {
+    let Some(out) = workload(20000, "whole") else {
+        return;
+    };
+    let st = check_file(&out, None);
     let _ = std::fs::remove_file(&out);
     assert!(st.packets >= 20000);
+}
+
+#[test]
+fn cut_copies_of_generated_workload_agree() {
+    let Some(out) = workload(20000, "cut") else {
+        return;
+    };
+    let mut total = Stats::default();
+    for snap in SNAPS {
+        let st = check_file(&out, Some(snap));
+        total.packets += st.packets;
+        total.cut += st.cut;
+        total.partial += st.partial;
+    }
+    let _ = std::fs::remove_file(&out);
+    println!(
+        "workload cut to {SNAPS:?}: {} packets, {} cut, {} partial headers: agree",
+        total.packets, total.cut, total.partial
+    );
+    assert!(total.packets >= 60000 && total.cut > 0);
 }
 
 #[test]
@@ -300,6 +392,29 @@ fn synthetic_edge_cases_agree() {
                 ]),
         ),
         (
+            LinkType::Ipv4,
+            v4() / ICMP::new().type_(3).code(3)
+                / v4()
+                / UDP::new().sport(5353).dport(53)
+                / DNS::new().qd(DNSQR::new().qname("q.example")),
+        ),
+        (
+            LinkType::Ether,
+            eth()
+                / v4()
+                / UDP::new().sport(53).dport(4000)
+                / DNS::new()
+                    .qr(1)
+                    .qd(DNSQR::new().qname("a.example"))
+                    .an(vec![
+                        DNSRR::new().rrname("a.example").rdata("192.0.2.9"),
+                        DNSRR::new()
+                            .rrname("a.example")
+                            .type_("AAAA")
+                            .rdata("fd00::9"),
+                    ]),
+        ),
+        (
             LinkType::Sll2,
             CookedLinuxV2::new().ifindex(3)
                 / ARP::new().psrc("198.18.0.1").hwsrc("02:00:00:00:00:01"),
@@ -310,13 +425,18 @@ fn synthetic_edge_cases_agree() {
     for (i, (link, p)) in cases.iter().enumerate() {
         let b = p.build().unwrap();
         for k in 0..=b.len() {
-            if let Err(e) = check(*link, &b[..k], &mut st) {
+            if let Err(e) = check(*link, &b[..k], k, &mut st) {
                 panic!("case {i} prefix {k}/{}: {e}", b.len());
+            }
+            // The same prefix as a snap-length cut of the whole packet.
+            if let Err(e) = check(*link, &b[..k], b.len(), &mut st) {
+                panic!("case {i} prefix {k}/{} cut: {e}", b.len());
             }
         }
     }
     println!(
-        "synthetic: {} packets, {} fields, {} malformed",
-        st.packets, st.fields, st.malformed
+        "synthetic: {} packets, {} fields, {} malformed, {} cut, {} partial headers",
+        st.packets, st.fields, st.malformed, st.cut, st.partial
     );
+    assert!(st.partial > 0);
 }

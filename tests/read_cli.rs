@@ -160,6 +160,45 @@ fn cut_copies_match_tcpdump() {
 /// `-s N` writes what `editcap -s N` writes: the same packets, cut the same way (the same
 /// tcpdump lines), and it needs `-w`.
 #[test]
+fn verbose_shows_what_a_cut_packet_captured() {
+    // IPv6 packets of server-ether.pcap cut to 64 bytes: TCP headers cut after 10 bytes,
+    // ICMPv6 after 2.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/server-ether.pcap");
+    let cut = tmp("verbose-cut64.pcap");
+    let o = run(&[
+        "read",
+        src.to_str().unwrap(),
+        "-w",
+        cut.to_str().unwrap(),
+        "-s",
+        "64",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&["read", "-v", cut.to_str().unwrap(), "ip6 and tcp"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v = text(&o.stdout);
+    assert!(!v.contains("[malformed"), "{v}");
+    let frame = v.split("Frame ").nth(1).expect("a TCP packet");
+    assert!(
+        frame.contains("94 bytes on the wire, 64 captured"),
+        "{frame}"
+    );
+    // The TCP layer with the fields of its 10 bytes, then tshark's line.
+    let tcp = frame.split("###[ TCP ]###").nth(1).expect("a TCP layer");
+    for f in ["sport", "dport", "seq"] {
+        assert!(tcp.contains(&format!("  {f} ")), "{f}: {tcp}");
+    }
+    for f in ["ack", "flags", "window", "options"] {
+        assert!(!tcp.contains(&format!("  {f} ")), "{f}: {tcp}");
+    }
+    assert!(
+        tcp.ends_with("[Packet size limited during capture: TCP truncated]\n"),
+        "{tcp}"
+    );
+    let _ = std::fs::remove_file(cut);
+}
+
+#[test]
 fn snaplen_flag_cuts_like_editcap() {
     let f = "captures/server-ether.pcap";
     let ours = tmp("snap96.pcap");

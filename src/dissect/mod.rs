@@ -194,6 +194,8 @@ pub struct Dissection<'a> {
     snapped: bool,
     /// Bytes captured.
     captured: usize,
+    /// Index of the layer cut before the end of its fixed header.
+    partial: Option<usize>,
     /// Byte ranges past a length field, turned into `Padding` at the end.
     pads: [(usize, usize); MAX_LAYERS],
 }
@@ -213,6 +215,7 @@ impl<'a> Dissection<'a> {
             cut: None,
             snapped: false,
             captured: 0,
+            partial: None,
             pads: [(0, 0); MAX_LAYERS],
         }
     }
@@ -249,6 +252,7 @@ impl<'a> Dissection<'a> {
             cut: None,
             snapped: false,
             captured: 0,
+            partial: None,
             pads: self.pads,
         }
     }
@@ -286,6 +290,55 @@ impl<'a> Dissection<'a> {
     /// How many bytes of the packet were captured (and dissected).
     pub fn captured_len(&self) -> usize {
         self.captured
+    }
+
+    /// The layer whose header the snap length cut before the end of its fixed fields (a
+    /// TCP header under 20 bytes, UDP under 8, the IP header quoted in an ICMP error, ICMP
+    /// or ICMPv6 under their header): its view [is partial](View::is_partial) and says
+    /// which fields are there ([`View::has_field`]); [`Dissection::cut`] names it.
+    ///
+    /// ```
+    /// use pktforge::dissect::{Dissection, View, dissect_frame};
+    /// use pktforge::prelude::*;
+    /// let b = (IP::new().src("192.0.2.1").dst("192.0.2.2") / TCP::new().sport(1234).seq(7))
+    ///     .build()
+    ///     .unwrap();
+    /// let mut d = Dissection::new();
+    /// dissect_frame(LinkType::Ipv4, &b[..30], b.len(), &mut d);
+    /// let tcp = d.partial().unwrap();
+    /// let View::Tcp(t) = tcp.view else { panic!() };
+    /// assert_eq!((t.sport(), t.seq()), (1234, 7));
+    /// assert!(tcp.view.has_field("seq") && !tcp.view.has_field("ack"));
+    /// assert_eq!(d.cut().unwrap().to_string(), "TCP at offset 20 truncated: needs 20 bytes, has 10");
+    /// assert!(d.error().is_none());
+    /// ```
+    pub fn partial(&self) -> Option<&LayerRec<'a>> {
+        self.partial.and_then(|i| self.layers.get(i))
+    }
+
+    /// The index in [`Dissection::layers`] of the [partial](Dissection::partial) layer.
+    pub fn partial_index(&self) -> Option<usize> {
+        self.partial
+    }
+
+    /// Turns the [partial](Dissection::partial) layer, if any, into `Raw` bytes, as headers
+    /// cut before their end were dissected before they were decoded field by field: for a
+    /// writer that does not consult [`View::has_field`] yet (it would print zeros for the
+    /// fields past the cut). The cut mark stays. Allocates nothing.
+    pub fn raw_partial(&mut self) {
+        if let Some(l) = self.partial.take().and_then(|i| self.layers.get_mut(i)) {
+            let b = match l.view {
+                View::Ipv4(v) => v.bytes(),
+                View::Ipv6(v) => v.bytes(),
+                View::Icmp(v) => v.bytes(),
+                View::Icmpv6(v) => v.bytes(),
+                View::Tcp(v) => v.bytes(),
+                View::Udp(v) => v.bytes(),
+                _ => return,
+            };
+            l.kind = LayerKind::Raw;
+            l.view = View::Raw(b);
+        }
     }
 
     /// The first layer of `kind`.
@@ -537,18 +590,22 @@ fn dissect_ipv4(data: &[u8]) -> Result<(&[u8], usize), Malformed> {
     }
     let ihl = b0 & 0x0f;
     if ihl < 5 {
-        return Err(Malformed {
-            layer: "IP",
-            offset: 0,
-            reason: MalformedReason::BadValue {
-                field: "ihl",
-                value: u64::from(ihl),
-                reason: "header length under 5 words",
-            },
-        });
+        return Err(bad_ihl(ihl));
     }
     let hlen = usize::from(ihl) * 4;
     Ok((head(data, hlen, "IP")?, hlen))
+}
+
+fn bad_ihl(ihl: u8) -> Malformed {
+    Malformed {
+        layer: "IP",
+        offset: 0,
+        reason: MalformedReason::BadValue {
+            field: "ihl",
+            value: u64::from(ihl),
+            reason: "header length under 5 words",
+        },
+    }
 }
 
 fn bad_dataofs(d: u8) -> Malformed {
@@ -563,8 +620,13 @@ fn bad_dataofs(d: u8) -> Malformed {
     }
 }
 
-fn dissect_icmpv6(data: &[u8]) -> One<'_> {
+fn dissect_icmpv6(data: &[u8], cx: Cx) -> One<'_> {
     use LayerKind as K;
+    if cx.at_cut && (1..4).contains(&data.len()) {
+        // Cut by the snap length inside type, code and checksum.
+        let kind = K::ICMPv6Unknown;
+        return Ok((kind, View::Icmpv6(Icmpv6View { kind, b: data }), 4));
+    }
     if data.len() < 4 {
         return Err(Malformed::new_truncated("ICMPv6", 4, data.len()));
     }
@@ -652,6 +714,12 @@ fn dissect_ext(kind: LayerKind, data: &[u8]) -> One<'_> {
     }
 }
 
+/// Whether a TCP header of `len` bytes is cut inside its fixed fields (a quoted header of
+/// exactly 8 bytes is whole, as scapy's `TCPerror` takes it).
+fn partial_tcp(kind: LayerKind, len: usize) -> bool {
+    (1..20).contains(&len) && !(kind == LayerKind::TCPerror && len == 8)
+}
+
 /// Decodes one layer of `kind` at the start of `data`: its actual kind (ICMPv6 and ND
 /// option classes are chosen from the type byte), its view and its header length.
 fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
@@ -685,9 +753,20 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
             let total = 8 + 2 * usize::from(hl) + 2 * usize::from(pl);
             Ok((kind, View::Arp(ArpView(head(data, total, "ARP")?)), total))
         }
+        K::IPerror if cx.at_cut && (1..20).contains(&data.len()) => {
+            // A quoted header cut by the snap length: the fields that are there.
+            let ihl = u8_at(data, 0).unwrap_or(0) & 0x0f;
+            if ihl < 5 {
+                return Err(bad_ihl(ihl));
+            }
+            Ok((kind, View::Ipv4(Ipv4View(data)), usize::from(ihl) * 4))
+        }
         K::IP | K::IPerror => {
             let (b, n) = dissect_ipv4(data)?;
             Ok((kind, View::Ipv4(Ipv4View(b)), n))
+        }
+        K::IPerror6 if cx.at_cut && (1..40).contains(&data.len()) => {
+            Ok((kind, View::Ipv6(Ipv6View(data)), 40))
         }
         K::IPv6 | K::IPerror6 => Ok((kind, View::Ipv6(Ipv6View(head(data, 40, "IPv6")?)), 40)),
         K::IPv6ExtHdrHopByHop
@@ -706,6 +785,10 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
                 return Err(Malformed::new_truncated("ICMP", 8, 0));
             };
             let n = icmp::header_len(t);
+            if cx.at_cut && data.len() < n {
+                // Cut by the snap length inside the header: the fields that are there.
+                return Ok((kind, View::Icmp(IcmpView(data)), n));
+            }
             Ok((kind, View::Icmp(IcmpView(head(data, n, "ICMP")?)), n))
         }
         K::ICMPv6Unknown
@@ -719,13 +802,23 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
         | K::ICMPv6ND_RA
         | K::ICMPv6ND_NS
         | K::ICMPv6ND_NA
-        | K::ICMPv6ND_Redirect => dissect_icmpv6(data),
+        | K::ICMPv6ND_Redirect => dissect_icmpv6(data, cx),
         K::ICMPv6NDOptSrcLLAddr
         | K::ICMPv6NDOptDstLLAddr
         | K::ICMPv6NDOptPrefixInfo
         | K::ICMPv6NDOptMTU
         | K::ICMPv6NDOptRedirectedHdr
         | K::ICMPv6NDOptUnknown => dissect_ndopt(data),
+        K::TCP | K::TCPerror if cx.at_cut && partial_tcp(kind, data.len()) => {
+            // Cut by the snap length inside the fixed header: the fields that are there.
+            let n = match u8_at(data, 12).map(|b| b >> 4) {
+                Some(d) if d < 5 => return Err(bad_dataofs(d)),
+                Some(d) => usize::from(d) * 4,
+                None if kind == K::TCPerror && data.len() < 8 => 8,
+                None => 20,
+            };
+            Ok((kind, View::Tcp(TcpView(data)), n))
+        }
         K::TCP => {
             let h = head(data, 20, "TCP")?;
             let d = u8_at(h, 12).unwrap_or(0) >> 4;
@@ -753,6 +846,9 @@ fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
             }
             let n = (usize::from(d) * 4).min(data.len());
             Ok((kind, View::Tcp(TcpView(data.get(..n).unwrap_or(h))), n))
+        }
+        K::UDP | K::UDPerror if cx.at_cut && (1..8).contains(&data.len()) => {
+            Ok((kind, View::Udp(UdpView(data)), 8))
         }
         K::UDP | K::UDPerror => Ok((kind, View::Udp(UdpView(head(data, 8, "UDP")?)), 8)),
         K::DNS => {
@@ -879,6 +975,7 @@ pub fn dissect_frame<'a>(
     out.layers.clear();
     out.error = None;
     out.cut = None;
+    out.partial = None;
     out.snapped = orig_len > data.len();
     out.captured = data.len();
     let mut n_pads = 0usize;
@@ -903,10 +1000,16 @@ pub fn dissect_frame<'a>(
         // Bytes past a length field or past the wire length are not cut by the snap length.
         cx.at_cut = out.snapped && end == data.len();
         let cut_within = |needed: usize| cx.at_cut && off.saturating_add(needed) <= orig_len;
+        let mut whole = true;
         let (k, view, hlen) = match dissect_one(kind, chunk, cx) {
             Ok((k, v, h)) => {
                 if h > chunk.len() {
-                    out.mark_cut(Malformed::new_truncated(k.name(), h, chunk.len()).shifted(off));
+                    let name = k.header_name();
+                    out.mark_cut(Malformed::new_truncated(name, h, chunk.len()).shifted(off));
+                    whole = false;
+                    if v.is_partial() {
+                        out.partial = Some(out.layers.len());
+                    }
                 }
                 (k, v, h.min(chunk.len()))
             }
@@ -924,7 +1027,8 @@ pub fn dissect_frame<'a>(
             }
         };
         let avail = chunk.len() - hlen;
-        if let Some(plen) = payload_len(&view, hlen) {
+        // A header cut short has no payload: its length fields are not read.
+        if let Some(plen) = payload_len(&view, hlen).filter(|_| whole) {
             if plen > avail {
                 let needed = hlen.saturating_add(plen);
                 let short = Malformed::new_truncated(k.name(), needed, chunk.len()).shifted(off);
@@ -1118,6 +1222,88 @@ mod tests {
         assert_eq!(kinds(&d), owned_kinds(&Packet::parse(LinkType::Ipv4, &b)));
     }
 
+    /// The fields `for_each_field` gives, by name.
+    fn field_names(v: &View<'_>) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        v.for_each_field(&mut |n, _| names.push(n));
+        names
+    }
+
+    #[test]
+    fn partial_headers_have_their_captured_fields() {
+        let v4 = || IP::new().src("198.18.0.1").dst("198.18.0.2");
+        // TCP cut after 13 bytes: ports, seq, ack, data offset.
+        let b = (v4() / TCP::new().sport(1).dport(2).seq(3).ack(4))
+            .build()
+            .unwrap();
+        let mut d = Dissection::new();
+        dissect_frame(LinkType::Ipv4, &b[..33], b.len(), &mut d);
+        assert_eq!(kinds(&d), ["IP", "TCP"]);
+        let rec = d.partial().unwrap();
+        assert_eq!(rec.kind, LayerKind::TCP);
+        assert_eq!(
+            field_names(&rec.view),
+            ["sport", "dport", "seq", "ack", "dataofs", "reserved"]
+        );
+        let View::Tcp(t) = rec.view else { panic!() };
+        assert_eq!(
+            (t.sport(), t.dport(), t.seq(), t.ack(), t.dataofs()),
+            (1, 2, 3, 4, 5)
+        );
+        assert!(t.has("dataofs") && !t.has("flags") && !t.has("options"));
+        assert_eq!(
+            d.cut().unwrap().to_string(),
+            "TCP at offset 20 truncated: needs 20 bytes, has 13"
+        );
+        assert!(d.error().is_none());
+        // The same bytes as a whole packet are malformed, and nothing is partial.
+        dissect(LinkType::Ipv4, &b[..33], &mut d);
+        assert_eq!(kinds(&d), ["IP", "Raw"]);
+        assert!(d.error().is_some() && d.partial().is_none() && d.cut().is_none());
+
+        // UDP cut after 5 bytes: the ports (the length needs byte 6).
+        let b = (v4() / UDP::new().sport(7).dport(9) / Raw::from_bytes(&[1u8; 40]))
+            .build()
+            .unwrap();
+        dissect_frame(LinkType::Ipv4, &b[..25], b.len(), &mut d);
+        let rec = d.partial().unwrap();
+        assert_eq!(field_names(&rec.view), ["sport", "dport"]);
+        assert!(!rec.view.has_field("len"));
+
+        // An ICMP error whose quoted IP header is cut after 13 bytes: up to the checksum.
+        let b = (v4() / ICMP::new().type_(3).code(3) / v4().ttl(9) / UDP::new())
+            .build()
+            .unwrap();
+        dissect_frame(LinkType::Ipv4, &b[..41], b.len(), &mut d);
+        assert_eq!(kinds(&d), ["IP", "ICMP", "IPerror"]);
+        let rec = d.partial().unwrap();
+        assert_eq!(
+            field_names(&rec.view),
+            [
+                "version", "ihl", "tos", "len", "id", "flags", "frag", "ttl", "proto", "chksum"
+            ]
+        );
+        let View::Ipv4(q) = rec.view else { panic!() };
+        assert_eq!((q.ttl(), q.proto()), (9, 17));
+        assert_eq!(d.cut().unwrap().layer, "IP");
+
+        // ICMPv6 cut after its type byte: an ICMPv6Unknown with only the type.
+        let b = (IPv6::new().src("fd00::1").dst("fd00::2") / ICMPv6EchoRequest::new())
+            .build()
+            .unwrap();
+        dissect_frame(LinkType::Ipv6, &b[..41], b.len(), &mut d);
+        assert_eq!(kinds(&d), ["IPv6", "ICMPv6Unknown"]);
+        assert_eq!(field_names(&d.partial().unwrap().view), ["type"]);
+        assert_eq!(d.cut().unwrap().layer, "ICMPv6");
+
+        // The owned model agrees, and marks the same layer.
+        let p = Packet::parse_frame(LinkType::Ipv6, &b[..41], b.len());
+        assert_eq!(owned_kinds(&p), ["IPv6", "ICMPv6Unknown"]);
+        assert_eq!(p.partial_index(), Some(1));
+        assert!(p.field_captured(1, "type") && !p.field_captured(1, "code"));
+        assert!(p.error().is_none() && p.cut().is_some());
+    }
+
     #[test]
     fn random_bytes_never_panic() {
         let mut x: u32 = 0x1234_5678;
@@ -1146,6 +1332,11 @@ mod tests {
             dissect(link, &buf[..n], &mut d);
             let q = Packet::parse(link, &buf[..n]);
             assert_eq!(kinds(&d), owned_kinds(&q), "round {round}");
+            // The same bytes as a cut copy of a longer packet.
+            dissect_frame(link, &buf[..n], buf.len(), &mut d);
+            let q = Packet::parse_frame(link, &buf[..n], buf.len());
+            assert_eq!(kinds(&d), owned_kinds(&q), "round {round} cut");
+            assert_eq!(d.partial_index(), q.partial_index(), "round {round} cut");
         }
     }
 }

@@ -5,6 +5,34 @@
 //! and DNS: the whole message), so accessors never read past the header. They still go
 //! through the bounds-checked readers of [`crate::wire`] and fall back to zero, so a view
 //! built by hand over short bytes cannot panic either.
+//!
+//! # Partial headers
+//!
+//! A packet cut by the capture's snap length may end inside a header.
+//! [`dissect_frame`](super::dissect_frame) then still makes a view of the TCP, UDP, ICMP
+//! and ICMPv6 header, or of the IPv4 or IPv6 header quoted in an ICMP error, over the bytes
+//! that were captured (tshark shows those fields too), and
+//! [`Dissection::partial`](super::Dissection::partial) says which layer it is. Such a view is
+//! [`View::is_partial`]; a field is there when all its bytes are: [`View::has_field`] (and
+//! each view's `has`) answers by the owned model's field name, [`View::for_each_field`]
+//! gives only those fields, and [`field_end`] gives the byte offset where each field ends
+//! (the rule all of these apply). Accessors of fields past the cut return 0: consult `has`
+//! first.
+//!
+//! | header | fields and the byte offset where each ends |
+//! |---|---|
+//! | TCP, TCPerror | `sport` 2, `dport` 4, `seq` 8, `ack` 12, `dataofs` `reserved` 13, `flags` 14, `window` 16, `chksum` 18, `urgptr` 20, `options` from 20 (those captured) |
+//! | UDP, UDPerror | `sport` 2, `dport` 4, `len` 6, `chksum` 8 |
+//! | IPerror (IPv4) | `version` `ihl` 1, `tos` 2, `len` 4, `id` 6, `flags` 7, `frag` 8, `ttl` 9, `proto` 10, `chksum` 12, `src` 16, `dst` 20, `options` from 20 |
+//! | IPerror6 (IPv6) | `version` 1, `tc` 2, `fl` 4, `plen` 6, `nh` 7, `hlim` 8, `src` 24, `dst` 40 |
+//! | ICMP, ICMPerror | `type` 1, `code` 2, `chksum` 4, then the type's fields ([`icmp::layout`]) in order |
+//! | ICMPv6 (`ICMPv6Unknown` under 4 bytes) | `type` 1, `code` 2, `cksum` 4, `msgbody` 4 |
+//!
+//! tshark 4.0 prints the fields of a quoted IPv4 header and of a UDP header as soon as
+//! their bytes are there, as `has` says; of a TCP header cut short it prints the ports
+//! from 4 bytes, but `seq`, `ack`, the header length, flags, window and `tcp.len` only
+//! once the window is there (16 bytes: `has("window")`), then the checksum (18) and the
+//! urgent pointer (20).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -63,6 +91,92 @@ fn v6(b: &[u8], off: usize) -> Ipv6Addr {
 
 fn int(v: impl Into<u64>) -> FieldValue<'static> {
     FieldValue::Int(v.into())
+}
+
+const TCP_ENDS: &[(&str, usize)] = &[
+    ("sport", 2),
+    ("dport", 4),
+    ("seq", 8),
+    ("ack", 12),
+    ("dataofs", 13),
+    ("reserved", 13),
+    ("flags", 14),
+    ("window", 16),
+    ("chksum", 18),
+    ("urgptr", 20),
+    ("options", 20),
+];
+const UDP_ENDS: &[(&str, usize)] = &[("sport", 2), ("dport", 4), ("len", 6), ("chksum", 8)];
+const IPV4_ENDS: &[(&str, usize)] = &[
+    ("version", 1),
+    ("ihl", 1),
+    ("tos", 2),
+    ("len", 4),
+    ("id", 6),
+    ("flags", 7),
+    ("frag", 8),
+    ("ttl", 9),
+    ("proto", 10),
+    ("chksum", 12),
+    ("src", 16),
+    ("dst", 20),
+    ("options", 20),
+];
+const IPV6_ENDS: &[(&str, usize)] = &[
+    ("version", 1),
+    ("tc", 2),
+    ("fl", 4),
+    ("plen", 6),
+    ("nh", 7),
+    ("hlim", 8),
+    ("src", 24),
+    ("dst", 40),
+];
+const ICMP_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("chksum", 4)];
+const ICMPV6_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("cksum", 4)];
+
+fn end_in(table: &[(&str, usize)], field: &str) -> Option<usize> {
+    table.iter().find(|(n, _)| *n == field).map(|&(_, e)| e)
+}
+
+/// The byte offset, from the start of its header, where `field` (the owned model's name)
+/// of a header of `kind` ends, for the headers a snap length may cut before their end
+/// (see [Partial headers](self#partial-headers)); `icmp_type` is the ICMP type (ICMP
+/// fields depend on it; ignored otherwise). `options` "end" at 20: the option bytes
+/// start there, and those captured are there. `None` for a field not listed there (data,
+/// fields of other layers): those are there whenever the view is.
+///
+/// ```
+/// use pktforge::dissect::field_end;
+/// use pktforge::layers::LayerKind;
+/// assert_eq!(field_end(LayerKind::TCP, 0, "seq"), Some(8));
+/// assert_eq!(field_end(LayerKind::ICMPerror, 3, "nexthopmtu"), Some(8));
+/// assert_eq!(field_end(LayerKind::TCP, 0, "options"), Some(20));
+/// assert_eq!(field_end(LayerKind::DNS, 0, "id"), None);
+/// ```
+pub fn field_end(kind: LayerKind, icmp_type: u8, field: &str) -> Option<usize> {
+    use LayerKind as K;
+    match kind {
+        K::TCP | K::TCPerror => end_in(TCP_ENDS, field),
+        K::UDP | K::UDPerror => end_in(UDP_ENDS, field),
+        K::IP | K::IPerror => end_in(IPV4_ENDS, field),
+        K::IPv6 | K::IPerror6 => end_in(IPV6_ENDS, field),
+        K::ICMP | K::ICMPerror => end_in(ICMP_HEAD_ENDS, field).or_else(|| {
+            let mut off = 4;
+            for (n, size) in icmp::layout(icmp_type) {
+                off += size;
+                if *n == field {
+                    return Some(off);
+                }
+            }
+            None
+        }),
+        K::ICMPv6Unknown => match field {
+            "msgbody" => Some(4),
+            _ => end_in(ICMPV6_HEAD_ENDS, field),
+        },
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -310,7 +424,7 @@ impl<'a> Ipv4View<'a> {
     }
     /// Flags (bit 0 MF, bit 1 DF, bit 2 evil), as scapy numbers them.
     pub fn flags(&self) -> u8 {
-        (r16(self.0, 6) >> 13) as u8
+        r8(self.0, 6) >> 5
     }
     /// Fragment offset in 8-byte units.
     pub fn frag(&self) -> u16 {
@@ -348,6 +462,19 @@ impl<'a> Ipv4View<'a> {
     pub fn options(&self) -> &'a [u8] {
         self.0.get(20..).unwrap_or(&[])
     }
+    /// The header's bytes that were captured (all of it, unless [`Ipv4View::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a quoted header cut by the snap length inside its 20 fixed bytes.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 20
+    }
+    /// Whether the bytes of `field` (`ttl`, `src`...) were captured: always, unless the
+    /// header [`is_partial`](Ipv4View::is_partial) ([`field_end`] gives where each ends).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(IPV4_ENDS, field).is_none_or(|e| e <= self.0.len())
+    }
     fn for_each_field(&self, f: FieldSink<'_, 'a>) {
         f("version", int(self.version()));
         f("ihl", int(self.ihl()));
@@ -375,7 +502,7 @@ impl<'a> Ipv6View<'a> {
     }
     /// Traffic class.
     pub fn tc(&self) -> u8 {
-        ((r32(self.0, 0) >> 20) & 0xff) as u8
+        ((r16(self.0, 0) >> 4) & 0xff) as u8
     }
     /// Flow label (20 bits).
     pub fn fl(&self) -> u32 {
@@ -400,6 +527,19 @@ impl<'a> Ipv6View<'a> {
     /// Destination address.
     pub fn dst(&self) -> Ipv6Addr {
         v6(self.0, 24)
+    }
+    /// The header's bytes that were captured (all 40, unless [`Ipv6View::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a quoted header cut by the snap length before its 40th byte.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 40
+    }
+    /// Whether the bytes of `field` (`hlim`, `src`...) were captured: always, unless the
+    /// header [`is_partial`](Ipv6View::is_partial) ([`field_end`] gives where each ends).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(IPV6_ENDS, field).is_none_or(|e| e <= self.0.len())
     }
     fn for_each_field(&self, f: FieldSink<'_, 'a>) {
         f("version", int(self.version()));
@@ -477,7 +617,10 @@ impl<'a> Ipv6ExtView<'a> {
                 f("offset", int(w >> 3));
                 f("res2", int((w >> 1) & 3));
                 f("m", int(w & 1));
-                f("id", int(self.frag_id()));
+                // A fragment header cut after its offset has no identification.
+                if self.b.len() >= 8 {
+                    f("id", int(self.frag_id()));
+                }
             }
             LayerKind::IPv6ExtHdrRouting => {
                 f("len", int(self.len_byte()));
@@ -514,6 +657,20 @@ impl<'a> IcmpView<'a> {
     /// Checksum.
     pub fn chksum(&self) -> u16 {
         r16(self.0, 2)
+    }
+    /// The header's bytes that were captured (all of it, unless [`IcmpView::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a header cut by the snap length before the end its type gives it.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < icmp::header_len(self.icmp_type())
+    }
+    /// Whether the bytes of `field` (`code`, `id`, `nexthopmtu`...) were captured: always,
+    /// unless the header [`is_partial`](IcmpView::is_partial) ([`field_end`] gives where
+    /// each ends).
+    pub fn has(&self, field: &str) -> bool {
+        field_end(LayerKind::ICMP, self.icmp_type(), field).is_none_or(|e| e <= self.0.len())
     }
     /// True for error types (3, 4, 5, 11, 12), which quote a datagram.
     pub fn is_error(&self) -> bool {
@@ -587,6 +744,21 @@ impl<'a> Icmpv6View<'a> {
     /// Checksum.
     pub fn cksum(&self) -> u16 {
         r16(self.b, 2)
+    }
+    /// The message's bytes as decoded (under 4 only when [`Icmpv6View::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.b
+    }
+    /// True for a message cut by the snap length inside its first 4 bytes (its kind is then
+    /// `ICMPv6Unknown`).
+    pub fn is_partial(&self) -> bool {
+        self.b.len() < 4
+    }
+    /// Whether the bytes of `field` were captured: always, unless the message
+    /// [`is_partial`](Icmpv6View::is_partial) (`type` ends at byte 1, `code` 2, `cksum` 4).
+    pub fn has(&self, field: &str) -> bool {
+        !self.is_partial()
+            || field_end(LayerKind::ICMPv6Unknown, 0, field).is_some_and(|e| e <= self.b.len())
     }
     /// The 32 bits after the checksum (id and seq, MTU, pointer, flags, reserved).
     pub fn word(&self) -> u32 {
@@ -839,9 +1011,25 @@ impl<'a> TcpView<'a> {
     pub fn seq(&self) -> u32 {
         r32(self.0, 4)
     }
-    /// True when only the first 8 bytes are there (a quoted header).
+    /// True when fewer than the 20 fixed bytes are there: a quoted header of 8 bytes, or a
+    /// header cut by the snap length (then also [`TcpView::is_partial`]).
     pub fn is_short_quote(&self) -> bool {
         self.0.len() < 20
+    }
+    /// The header's bytes that were captured.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True when the 20 fixed bytes are not all there (an 8-byte quote in an ICMP error,
+    /// or a header cut by the snap length); options cut short do not count.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 20
+    }
+    /// Whether the bytes of `field` (`seq`, `flags`, `window`...) were captured: always,
+    /// unless the header [`is_partial`](TcpView::is_partial) ([`field_end`] gives where
+    /// each ends; `options` are the option bytes there).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(TCP_ENDS, field).is_none_or(|e| e <= self.0.len())
     }
     /// Acknowledgment number.
     pub fn ack(&self) -> u32 {
@@ -888,9 +1076,6 @@ impl<'a> TcpView<'a> {
         f("sport", int(self.sport()));
         f("dport", int(self.dport()));
         f("seq", int(self.seq()));
-        if self.is_short_quote() {
-            return;
-        }
         f("ack", int(self.ack()));
         f("dataofs", int(self.dataofs()));
         f("reserved", int(self.reserved()));
@@ -925,6 +1110,19 @@ impl<'a> UdpView<'a> {
     /// Checksum.
     pub fn chksum(&self) -> u16 {
         r16(self.0, 6)
+    }
+    /// The header's bytes that were captured (all 8, unless [`UdpView::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a header cut by the snap length before its 8th byte.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 8
+    }
+    /// Whether the bytes of `field` (`sport`, `dport`, `len`, `chksum`) were captured:
+    /// always, unless the header [`is_partial`](UdpView::is_partial) ([`field_end`]).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(UDP_ENDS, field).is_none_or(|e| e <= self.0.len())
     }
     fn for_each_field(&self, f: FieldSink<'_, 'a>) {
         f("sport", int(self.sport()));
@@ -974,9 +1172,51 @@ pub enum View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// True for a header cut by the snap length before the end of its fixed fields (a TCP
+    /// header under 20 bytes, UDP under 8...; see [Partial headers](self#partial-headers)):
+    /// some of its fields are missing. A TCP header quoted in 8 bytes is one too.
+    pub fn is_partial(&self) -> bool {
+        match self {
+            View::Ipv4(v) => v.is_partial(),
+            View::Ipv6(v) => v.is_partial(),
+            View::Icmp(v) => v.is_partial(),
+            View::Icmpv6(v) => v.is_partial(),
+            View::Tcp(v) => v.is_partial(),
+            View::Udp(v) => v.is_partial(),
+            _ => false,
+        }
+    }
+
+    /// Whether `field` (the owned layer's name, as [`View::for_each_field`] gives it) was
+    /// captured: true for every field of a view that is not [partial](View::is_partial).
+    pub fn has_field(&self, field: &str) -> bool {
+        match self {
+            View::Ipv4(v) => v.has(field),
+            View::Ipv6(v) => v.has(field),
+            View::Icmp(v) => v.has(field),
+            View::Icmpv6(v) => v.has(field),
+            View::Tcp(v) => v.has(field),
+            View::Udp(v) => v.has(field),
+            _ => true,
+        }
+    }
+
     /// Calls `f` with every field this view exposes, under the owned layer's field names
-    /// (`ttl`, `type`, `lladdr`...). Address fields of ARP and SLL are bytes.
+    /// (`ttl`, `type`, `lladdr`...). Address fields of ARP and SLL are bytes. A
+    /// [partial](View::is_partial) view gives only the fields whose bytes were captured.
     pub fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        if self.is_partial() {
+            let mut only_captured = |n: &'static str, v: FieldValue<'a>| {
+                if self.has_field(n) {
+                    f(n, v);
+                }
+            };
+            return self.all_fields(&mut only_captured);
+        }
+        self.all_fields(f);
+    }
+
+    fn all_fields(&self, f: FieldSink<'_, 'a>) {
         match self {
             View::Ether(v) => v.for_each_field(f),
             View::Vlan(v) => v.for_each_field(f),

@@ -1711,6 +1711,18 @@ impl Proto for DNS {
 /// Names are decompressed; record counts that promise more records than the bytes hold
 /// give a truncation error.
 pub fn dissect(data: &[u8], cx: &DissectCx<'_>) -> Result<Dissected, ParseError> {
+    dissect_msg(data, cx, false).map(|(d, n)| (Layer::DNS(d), n))
+}
+
+/// Dissects a DNS message whose bytes end where the capture's snap length cut the packet:
+/// a message whose header is there keeps it and its complete questions and records (the
+/// counts stay as the header gives them); the length returned is the one the first cut
+/// record needs (past the bytes). Errors other than a lack of bytes stay errors.
+pub fn dissect_cut(data: &[u8], cx: &DissectCx<'_>) -> Result<(DNS, usize), ParseError> {
+    dissect_msg(data, cx, true)
+}
+
+fn dissect_msg(data: &[u8], cx: &DissectCx<'_>, at_cut: bool) -> Result<(DNS, usize), ParseError> {
     let tcp = is_tcp(cx.prev());
     let (base, length) = if tcp {
         // scapy's DNS.pre_dissect checks.
@@ -1726,7 +1738,7 @@ pub fn dissect(data: &[u8], cx: &DissectCx<'_>) -> Result<Dissected, ParseError>
                 reason: "DNS over TCP length under 14",
             });
         }
-        if data.len() < 2 + usize::from(l) {
+        if data.len() < 2 + usize::from(l) && !(at_cut && data.len() >= 14) {
             return Err(truncated("DNS", 2 + usize::from(l), data.len()));
         }
         (2usize, Some(l))
@@ -1746,19 +1758,43 @@ pub fn dissect(data: &[u8], cx: &DissectCx<'_>) -> Result<Dissected, ParseError>
     ];
     let mut off = 12usize;
     let remaining = |off: usize| msg.len().saturating_sub(off);
+    // At a cut, the first record that lacks bytes ends the walk: its needed length is the
+    // layer's.
+    let mut cut_needed: Option<usize> = None;
+    let cut_at = |e: ParseError| match e {
+        ParseError::Truncated { needed, .. } if at_cut => Ok(needed),
+        e => Err(e),
+    };
     let mut qd = Vec::with_capacity(usize::from(counts[0]).min(remaining(off) / 5));
     for _ in 0..counts[0] {
-        let (q, next) = DNSQR::parse(msg, off, base)?;
-        qd.push(q);
-        off = next;
+        match DNSQR::parse(msg, off, base) {
+            Ok((q, next)) => {
+                qd.push(q);
+                off = next;
+            }
+            Err(e) => {
+                cut_needed = Some(cut_at(e)?);
+                break;
+            }
+        }
     }
     let mut sections: [Vec<DNSRR>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for (sec, &n) in sections.iter_mut().zip(&counts[1..]) {
+    'walk: for (sec, &n) in sections.iter_mut().zip(&counts[1..]) {
+        if cut_needed.is_some() {
+            break;
+        }
         sec.reserve(usize::from(n).min(remaining(off) / 11));
         for _ in 0..n {
-            let (r, next) = DNSRR::parse(msg, off, base)?;
-            sec.push(r);
-            off = next;
+            match DNSRR::parse(msg, off, base) {
+                Ok((r, next)) => {
+                    sec.push(r);
+                    off = next;
+                }
+                Err(e) => {
+                    cut_needed = Some(cut_at(e)?);
+                    break 'walk;
+                }
+            }
         }
     }
     let [an, ns, ar] = sections;
@@ -1785,7 +1821,7 @@ pub fn dissect(data: &[u8], cx: &DissectCx<'_>) -> Result<Dissected, ParseError>
         ar,
         ..Default::default()
     };
-    Ok((Layer::DNS(dns), base + off))
+    Ok((dns, cut_needed.unwrap_or(base + off)))
 }
 
 // ---------------------------------------------------------------------------------------

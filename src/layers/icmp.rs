@@ -351,6 +351,19 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     let h = data
         .get(..hlen)
         .ok_or_else(|| truncated("ICMP", hlen, data.len()))?;
+    Ok((Layer::ICMP(from_header(t, h)), hlen))
+}
+
+/// Dissects an ICMP header cut by the capture's snap length before the end its type gives
+/// it (at least the type byte is there): the fields whose bytes are there, the others zero
+/// or unset, and the header length it needs.
+pub fn dissect_partial(data: &[u8]) -> Result<(ICMP, usize), ParseError> {
+    let t = u8_at(data, 0).ok_or_else(|| truncated("ICMP", 8, 0))?;
+    Ok((from_header(t, data), header_len(t)))
+}
+
+/// The fields of a type `t` header whose bytes are in `h`.
+fn from_header(t: u8, h: &[u8]) -> ICMP {
     let mut m = ICMP {
         type_: t,
         code: u8_at(h, 1).unwrap_or(0),
@@ -367,7 +380,7 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
         m.set_int_field(name, v.unwrap_or(0));
         off += size;
     }
-    Ok((Layer::ICMP(m), hlen))
+    m
 }
 
 // ---------------------------------------------------------------------------------------

@@ -830,6 +830,18 @@ pub fn min_len(t: u8) -> Option<usize> {
     })
 }
 
+/// Dissects an ICMPv6 message cut by the capture's snap length inside its first 4 bytes:
+/// an `ICMPv6Unknown` with the type, code and checksum whose bytes are there.
+pub fn dissect_partial(data: &[u8]) -> ICMPv6Unknown {
+    let (type_, code, cksum) = head(data);
+    ICMPv6Unknown {
+        type_,
+        code,
+        cksum,
+        ..Default::default()
+    }
+}
+
 fn head(data: &[u8]) -> (u8, u8, Option<u16>) {
     (
         u8_at(data, 0).unwrap_or(0),

@@ -685,14 +685,38 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     let hdr = data
         .get(..hlen)
         .ok_or_else(|| truncated("IP", hlen, data.len()))?;
+    Ok((Layer::IP(from_header(hdr)), hlen))
+}
+
+/// Dissects an IPv4 header (quoted in an ICMP error) cut by the capture's snap length
+/// before its 20th byte: the fields whose bytes are there, the others zero or unset, and
+/// the header length it needs (`ihl * 4`). An `ihl` under 5 is malformed.
+pub fn dissect_partial(data: &[u8]) -> Result<(IP, usize), ParseError> {
+    let b0 = u8_at(data, 0).ok_or_else(|| truncated("IP", 20, 0))?;
+    let ihl = b0 & 0x0f;
+    if ihl < 5 {
+        return Err(ParseError::BadValue {
+            layer: "IP",
+            offset: 0,
+            field: "ihl",
+            value: u64::from(ihl),
+            reason: "header length under 5 words",
+        });
+    }
+    Ok((from_header(data), usize::from(ihl) * 4))
+}
+
+/// The fields whose bytes are in `hdr` (a whole header, or one cut short).
+fn from_header(hdr: &[u8]) -> IP {
+    let b0 = u8_at(hdr, 0).unwrap_or(0);
     let ff = be16(hdr, 6).unwrap_or(0);
-    let ip = IP {
+    IP {
         version: b0 >> 4,
-        ihl: Some(ihl),
+        ihl: Some(b0 & 0x0f),
         tos: u8_at(hdr, 1).unwrap_or(0),
         len: be16(hdr, 2),
         id: be16(hdr, 4).unwrap_or(0),
-        flags: (ff >> 13) as u8,
+        flags: u8_at(hdr, 6).unwrap_or(0) >> 5,
         frag: ff & 0x1fff,
         ttl: u8_at(hdr, 8).unwrap_or(0),
         proto: u8_at(hdr, 9),
@@ -703,8 +727,7 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
             .unwrap_or(Ipv4Addr::UNSPECIFIED),
         options: IpOption::parse_all(hdr.get(20..).unwrap_or(&[])),
         ..Default::default()
-    };
-    Ok((Layer::IP(ip), hlen))
+    }
 }
 
 // ---------------------------------------------------------------------------------------

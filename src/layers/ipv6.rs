@@ -535,10 +535,21 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     let h = data
         .get(..HEADER_LEN)
         .ok_or_else(|| truncated("IPv6", HEADER_LEN, data.len()))?;
+    Ok((Layer::IPv6(from_header(h)), HEADER_LEN))
+}
+
+/// Dissects an IPv6 header (quoted in an ICMPv6 error) cut by the capture's snap length
+/// before its 40th byte: the fields whose bytes are there, the others zero or unset.
+pub fn dissect_partial(data: &[u8]) -> IPv6 {
+    from_header(data)
+}
+
+/// The fields whose bytes are in `h` (a whole header, or one cut short).
+fn from_header(h: &[u8]) -> IPv6 {
     let w0 = be32(h, 0).unwrap_or(0);
-    let ip = IPv6 {
-        version: (w0 >> 28) as u8,
-        tc: ((w0 >> 20) & 0xff) as u8,
+    IPv6 {
+        version: u8_at(h, 0).unwrap_or(0) >> 4,
+        tc: ((be16(h, 0).unwrap_or(0) >> 4) & 0xff) as u8,
         fl: w0 & 0x000f_ffff,
         plen: be16(h, 4),
         nh: u8_at(h, 6),
@@ -548,8 +559,22 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
             .map(Ipv6Addr::from)
             .unwrap_or(Ipv6Addr::UNSPECIFIED),
         ..Default::default()
-    };
-    Ok((Layer::IPv6(ip), HEADER_LEN))
+    }
+}
+
+/// Dissects a Fragment header cut by the capture's snap length after its offset and
+/// flags (4 to 7 bytes): those fields, no identification.
+pub fn dissect_fragment_cut(data: &[u8]) -> IPv6ExtHdrFragment {
+    let w = be16(data, 2).unwrap_or(0);
+    IPv6ExtHdrFragment {
+        nh: u8_at(data, 0),
+        res1: u8_at(data, 1).unwrap_or(0),
+        offset: w >> 3,
+        res2: ((w >> 1) & 3) as u8,
+        m: (w & 1) as u8,
+        id: be32(data, 4),
+        ..Default::default()
+    }
 }
 
 /// The upper layer of an extension header carrying TCP or UDP inside a quoted datagram:

@@ -596,6 +596,101 @@ pub fn dissect(kind: LayerKind, data: &[u8], cx: &DissectCx<'_>) -> Result<Disse
     r.map(|(l, n)| (l, n.min(data.len())))
 }
 
+impl LayerKind {
+    /// The layer name a lack of bytes in a header of this kind is reported under: the
+    /// protocol's (`IP` for `IPerror`, `TCP` for `TCPerror`, `ICMPv6` for every ICMPv6
+    /// message), else the kind's own name.
+    pub fn header_name(self) -> &'static str {
+        use LayerKind as K;
+        match self {
+            K::IPerror => "IP",
+            K::IPerror6 => "IPv6",
+            K::TCPerror => "TCP",
+            K::UDPerror => "UDP",
+            K::ICMPerror => "ICMP",
+            K::ICMPv6Unknown
+            | K::ICMPv6EchoRequest
+            | K::ICMPv6EchoReply
+            | K::ICMPv6DestUnreach
+            | K::ICMPv6PacketTooBig
+            | K::ICMPv6TimeExceeded
+            | K::ICMPv6ParamProblem
+            | K::ICMPv6ND_RS
+            | K::ICMPv6ND_RA
+            | K::ICMPv6ND_NS
+            | K::ICMPv6ND_NA
+            | K::ICMPv6ND_Redirect => "ICMPv6",
+            k => k.name(),
+        }
+    }
+}
+
+/// Dissects `data` as a layer of `kind` when its bytes end where the capture's snap length
+/// cut the packet (the owned twin of the fast path's rules, see
+/// [`Packet::parse_frame`](crate::Packet::parse_frame)). Returns the layer and the header
+/// length it needs, which is past `data.len()` when the header was cut: a TCP header cut
+/// inside its options keeps the options there; TCP, UDP, ICMP and ICMPv6 headers and the
+/// IPv4 or IPv6 header quoted in an ICMP error, cut inside their fixed fields, keep the
+/// fields whose bytes are there (the others zero or unset); a Fragment header cut after
+/// its offset keeps it; DNS keeps its header and complete records. Everything else is
+/// [`dissect`].
+pub fn dissect_cut(
+    kind: LayerKind,
+    data: &[u8],
+    cx: &DissectCx<'_>,
+) -> Result<(Layer, usize), ParseError> {
+    use LayerKind as K;
+    let n = data.len();
+    let tcp = |quoted: bool| tcp::dissect_cut(data, quoted);
+    match kind {
+        K::TCP => tcp(false).map(|(t, h)| (Layer::TCP(t), h)),
+        K::TCPerror => tcp(true).map(|(t, h)| (Layer::TCPerror(t), h)),
+        K::UDP if (1..udp::HEADER_LEN).contains(&n) => {
+            Ok((Layer::UDP(udp::dissect_partial(data)), udp::HEADER_LEN))
+        }
+        K::UDPerror if (1..udp::HEADER_LEN).contains(&n) => {
+            Ok((Layer::UDPerror(udp::dissect_partial(data)), udp::HEADER_LEN))
+        }
+        K::IPerror if (1..20).contains(&n) => {
+            ip::dissect_partial(data).map(|(l, h)| (Layer::IPerror(l), h))
+        }
+        K::IPerror6 if (1..40).contains(&n) => {
+            Ok((Layer::IPerror6(ipv6::dissect_partial(data)), 40))
+        }
+        K::IPv6ExtHdrFragment if (4..8).contains(&n) => Ok((
+            Layer::IPv6ExtHdrFragment(ipv6::dissect_fragment_cut(data)),
+            8,
+        )),
+        K::ICMP | K::ICMPerror if data.first().is_some_and(|&t| n < icmp::header_len(t)) => {
+            let (m, h) = icmp::dissect_partial(data)?;
+            let l = if kind == K::ICMP {
+                Layer::ICMP(m)
+            } else {
+                Layer::ICMPerror(m)
+            };
+            Ok((l, h))
+        }
+        K::ICMPv6Unknown
+        | K::ICMPv6EchoRequest
+        | K::ICMPv6EchoReply
+        | K::ICMPv6DestUnreach
+        | K::ICMPv6PacketTooBig
+        | K::ICMPv6TimeExceeded
+        | K::ICMPv6ParamProblem
+        | K::ICMPv6ND_RS
+        | K::ICMPv6ND_RA
+        | K::ICMPv6ND_NS
+        | K::ICMPv6ND_NA
+        | K::ICMPv6ND_Redirect
+            if (1..4).contains(&n) =>
+        {
+            Ok((Layer::ICMPv6Unknown(icmpv6::dissect_partial(data)), 4))
+        }
+        K::DNS => dns::dissect_cut(data, cx).map(|(d, h)| (Layer::DNS(d), h)),
+        _ => dissect(kind, data, cx),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -691,6 +691,52 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::TCP(t), hlen))
 }
 
+/// Dissects a TCP header (`quoted`: a `TCPerror`) whose bytes end where the capture's snap
+/// length cut the packet. Returns the layer and the header length it needs, which may be
+/// past the bytes: a header cut inside its 20 fixed bytes has the fields that are there
+/// (the others zero or unset) and [`TCP::quoted_len`] says how many bytes were captured;
+/// a header cut inside its options keeps the options there. A data offset under 5 is
+/// malformed, as in a whole header.
+pub fn dissect_cut(data: &[u8], quoted: bool) -> Result<(TCP, usize), ParseError> {
+    let len = data.len();
+    if (1..HEADER_LEN).contains(&len) && !(quoted && len == QUOTED_MIN) {
+        let needed = match u8_at(data, 12).map(|b| b >> 4) {
+            Some(d) if d < 5 => return Err(bad_dataofs(d)),
+            Some(d) => usize::from(d) * 4,
+            None if quoted && len < QUOTED_MIN => QUOTED_MIN,
+            None => HEADER_LEN,
+        };
+        let mut t = fixed_header(data);
+        t.dataofs = u8_at(data, 12).map(|b| b >> 4);
+        t.reserved = u8_at(data, 12).map_or(0, |b| (b >> 1) & 0x07);
+        t.quoted_len = u8::try_from(len).ok();
+        return Ok((t, needed));
+    }
+    let (layer, n) = if quoted {
+        dissect_quoted(data)?
+    } else {
+        let h = data
+            .get(..HEADER_LEN)
+            .ok_or_else(|| truncated("TCP", HEADER_LEN, len))?;
+        let mut t = fixed_header(h);
+        let dataofs = t.dataofs.unwrap_or(0);
+        if dataofs < 5 {
+            return Err(bad_dataofs(dataofs));
+        }
+        let hlen = usize::from(dataofs) * 4;
+        let have = hlen.min(len);
+        t.options = TcpOption::parse_all(data.get(HEADER_LEN..have).unwrap_or(&[]));
+        if have < hlen {
+            t.quoted_len = u8::try_from(have).ok();
+        }
+        (Layer::TCP(t), hlen)
+    };
+    match layer {
+        Layer::TCP(t) => Ok((t, n)),
+        _ => Err(truncated("TCP", HEADER_LEN, len)),
+    }
+}
+
 /// Dissects a TCP header quoted in an ICMP error (scapy's `TCPerror`): exactly 8 bytes
 /// (ports and sequence number) are a valid quote, and a header cut inside its options
 /// keeps the options present. Either way [`TCP::quoted_len`] records the bytes there.

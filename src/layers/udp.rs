@@ -107,14 +107,24 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     let h = data
         .get(..HEADER_LEN)
         .ok_or_else(|| truncated("UDP", HEADER_LEN, data.len()))?;
-    let u = UDP {
+    Ok((Layer::UDP(from_header(h)), HEADER_LEN))
+}
+
+/// The fields whose bytes are in `h`; the others are left unset.
+fn from_header(h: &[u8]) -> UDP {
+    UDP {
         sport: be16(h, 0),
         dport: be16(h, 2),
         len: be16(h, 4),
         chksum: be16(h, 6),
         ..Default::default()
-    };
-    Ok((Layer::UDP(u), HEADER_LEN))
+    }
+}
+
+/// Dissects a UDP header cut by the capture's snap length before its 8th byte (1 to 7
+/// bytes): the fields that are there, the others unset.
+pub fn dissect_partial(data: &[u8]) -> UDP {
+    from_header(data)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -15,7 +15,9 @@
 use std::io::Write;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::dissect::{Dissection, DnsView, IcmpView, Icmpv6View, RData, TcpOpt, TcpView, View};
+use crate::dissect::{
+    Dissection, DnsView, IcmpView, Icmpv6View, LayerRec, RData, TcpOpt, TcpView, View,
+};
 use crate::layers::LayerKind;
 use crate::mac::MacAddr;
 use crate::output::text::{put_ipv4, put_ipv6, put_padded, put_u64};
@@ -36,7 +38,30 @@ pub struct LineMeta {
 /// Appends the line for one packet (with its newline) to `out`.
 pub fn write_line(meta: &LineMeta, d: &Dissection<'_>, link_header: bool, out: &mut Vec<u8>) {
     write_time(meta, out);
-    let layers = d.layers();
+    // tcpdump prints a header cut inside its fixed fields from its raw bytes: so do the
+    // lines, from a copy of the layers where that header is raw bytes.
+    // (Only then is the copy made.)
+    let lowered: [LayerRec<'_>; 16];
+    let layers = match d.partial_index() {
+        Some(i) if d.layers().len() <= 16 => {
+            let raw = LayerRec {
+                kind: LayerKind::Raw,
+                offset: 0,
+                view: View::Raw(&[]),
+            };
+            let mut copy = [raw; 16];
+            for (c, l) in copy.iter_mut().zip(d.layers()) {
+                *c = *l;
+            }
+            if let Some(l) = copy.get_mut(i) {
+                l.kind = LayerKind::Raw;
+                l.view = View::Raw(partial_bytes(&l.view));
+            }
+            lowered = copy;
+            lowered.get(..d.layers().len()).unwrap_or(d.layers())
+        }
+        _ => d.layers(),
+    };
     let mut i = 0;
     // Link layers.
     while let Some(l) = layers.get(i) {
@@ -127,6 +152,20 @@ pub fn write_line(meta: &LineMeta, d: &Dissection<'_>, link_header: bool, out: &
         let _ = write!(out, " [malformed: {e}]");
     }
     out.push(b'\n');
+}
+
+/// The captured bytes of a partial header's view.
+fn partial_bytes<'a>(v: &View<'a>) -> &'a [u8] {
+    match v {
+        View::Ipv4(x) => x.bytes(),
+        View::Ipv6(x) => x.bytes(),
+        View::Icmp(x) => x.bytes(),
+        View::Icmpv6(x) => x.bytes(),
+        View::Tcp(x) => x.bytes(),
+        View::Udp(x) => x.bytes(),
+        View::Raw(b) | View::Padding(b) => b,
+        _ => &[],
+    }
 }
 
 enum Addr {

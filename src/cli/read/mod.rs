@@ -881,6 +881,10 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
         if f.quiet {
             continue;
         }
+        if f.json || f.columns.is_some() {
+            // The field table does not read partial headers field by field yet.
+            d.raw_partial();
+        }
         if let Some((sel, tf)) = f.columns {
             let frame = Frame {
                 meta: &meta,
@@ -897,7 +901,7 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
         } else if f.json {
             write_json(&meta, &d, &mut buf);
         } else if f.verbose {
-            let p = Packet::parse(link, data);
+            let p = Packet::parse_frame(link, data, r.orig_len as usize);
             buf.extend_from_slice(
                 format!(
                     "Frame {}: {} bytes on the wire, {} captured, {}\n",
@@ -908,6 +912,11 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
             buf.extend_from_slice(p.show_raw().as_bytes());
             if let Some(e) = p.error() {
                 buf.extend_from_slice(format!("[malformed: {e}]\n").as_bytes());
+            } else if let Some(c) = p.cut() {
+                let l = c.layer();
+                buf.extend_from_slice(
+                    format!("[Packet size limited during capture: {l} truncated]\n").as_bytes(),
+                );
             }
         } else {
             let meta = LineMeta {
