@@ -5,7 +5,9 @@
 //! made with `mergecap -a`, so that one tshark run per expression covers them all).
 //!
 //! A line `OURS ;; THEIRS` mixes tcpdump primitives into a display filter: pktforge runs
-//! OURS, tshark runs THEIRS (its display-filter spelling).
+//! OURS, tshark runs THEIRS (its display-filter spelling). On the few filters where
+//! tshark's own answer for a cut packet depends on the filter (see `cut_quirk`), the cut
+//! copies are left out.
 //!
 //! tshark runs with reassembly off (`ip.defragment`, `ipv6.defragment`,
 //! `tcp.desegment_tcp_streams` FALSE), as pktforge decodes packet by packet. Without tshark
@@ -62,8 +64,9 @@ fn cut_copy(src: &Path, snap: usize, out: &Path) {
     w.into_inner().unwrap();
 }
 
-/// One pcapng with every test packet, or why it could not be made.
-fn merged() -> Result<PathBuf, String> {
+/// One pcapng with every test packet and the number of frames before the cut copies, or
+/// why it could not be made.
+fn merged() -> Result<(PathBuf, u64), String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut parts: Vec<PathBuf> = std::fs::read_dir(root.join("captures"))
         .unwrap()
@@ -80,7 +83,9 @@ fn merged() -> Result<PathBuf, String> {
             .arg(&w)
             .output()
             .is_ok_and(|o| o.status.success());
+    let mut uncut_files = parts.clone();
     if ok {
+        uncut_files.push(w.clone());
         parts.push(w.clone());
         for snap in [64, 96, 128] {
             let out = tmp(&format!("workload-s{snap}.pcap"));
@@ -102,7 +107,27 @@ fn merged() -> Result<PathBuf, String> {
     if !st.status.success() {
         return Err(String::from_utf8_lossy(&st.stderr).into_owned());
     }
-    Ok(out)
+    let uncut: u64 = uncut_files
+        .iter()
+        .map(|f| {
+            let mut r = CaptureReader::open(f).unwrap();
+            let mut n = 0;
+            while let Some(Ok(_)) = r.next_packet() {
+                n += 1;
+            }
+            n
+        })
+        .sum();
+    Ok((out, uncut))
+}
+
+/// Filters on which tshark's own answer for a cut packet depends on the filter: tshark
+/// keeps a truncated HTTP request for `http.request.method == "GET"` although, printing
+/// its fields, it shows no HTTP layer in it, and it drops a DNS message cut after two bytes
+/// for `dns` although `frame.protocols` names dns in it. On these the cut copies are not
+/// compared.
+fn cut_quirk(expr: &str) -> bool {
+    expr.contains("http.") || expr.trim() == "dns"
 }
 
 fn tshark_frames(f: &Path, expr: &str) -> Result<BTreeSet<u64>, String> {
@@ -210,7 +235,7 @@ fn display_filters_keep_what_tshark_keeps() {
     }
     let cases = cases();
     assert!(cases.len() >= 150, "only {} expressions", cases.len());
-    let file = merged().unwrap();
+    let (file, uncut) = merged().unwrap();
     let pkts = packets(&file);
     let compiled: Vec<Filter> = cases
         .iter()
@@ -241,7 +266,12 @@ fn display_filters_keep_what_tshark_keeps() {
                 continue;
             }
         };
-        let got = ours(f, &pkts);
+        let mut got = ours(f, &pkts);
+        let mut want = want;
+        if cut_quirk(t) {
+            got.retain(|&n| n <= uncut);
+            want.retain(|&n| n <= uncut);
+        }
         if !want.is_empty() {
             nonempty += 1;
         }

@@ -562,13 +562,15 @@ fn json_fields_equal_tshark() {
 }
 
 /// The same on copies cut to 64, 96 and 128 bytes (`pktforge read F -w OUT -s N`) of every
-/// capture and of the 20k workload. Ignored: pktforge does not yet decode a header cut
-/// before its end (TCP under 20 bytes, UDP under 8, an ICMP error's quoted IP header, ICMPv6
-/// under 4), whose captured fields tshark prints (measured: 6,832 of 3,060,000 values differ
-/// on the workload's cut copies, 1,307 of 238,680 on the captures'). Run it with
-/// `cargo test --test tshark_fields -- --ignored`.
+/// capture and of the 20k workload: every field, including those of headers cut before
+/// their end (TCP under 20 bytes, UDP under 8, an ICMP error's quoted IP header). The one
+/// column with known divergences is `frame.protocols`, and only of four kinds, each
+/// checked: tshark's heuristic dissectors name a cut UDP payload (`wol`, `wg`) that
+/// pktforge calls `data`; tshark names a protocol of which no byte was captured after an
+/// IPv6 extension header; a Hop-by-Hop header cut before its end is `data` to pktforge;
+/// the two bytes of an ICMPv6 echo body left by a 64-byte snap length are `data` to
+/// pktforge and nothing to tshark.
 #[test]
-#[ignore = "headers cut before their end are not decoded field by field yet"]
 fn json_fields_equal_tshark_on_cut_copies() {
     if let Err(why) = tshark_ok() {
         eprintln!("skipped: {why}");
@@ -618,6 +620,17 @@ fn json_fields_equal_tshark_on_cut_copies() {
         "compared {} packets, {} field values of cut copies",
         t.packets, t.values
     );
+    let known = t
+        .mismatches
+        .get_mut("frame.protocols")
+        .map(|ms| {
+            let before = ms.len();
+            ms.retain(|m| !known_cut_protocols(&m.tshark, &m.ours));
+            before - ms.len()
+        })
+        .unwrap_or(0);
+    t.mismatches.retain(|_, ms| !ms.is_empty());
+    eprintln!("frame.protocols: {known} known divergences on cut copies");
     let n: usize = t.mismatches.values().map(Vec::len).sum();
     let mut report = String::new();
     for (field, ms) in &t.mismatches {
@@ -630,4 +643,21 @@ fn json_fields_equal_tshark_on_cut_copies() {
         }
     }
     assert_eq!(n, 0, "mismatches by field:{report}");
+}
+
+/// The divergences of `frame.protocols` on cut copies that are known and accepted (see
+/// `json_fields_equal_tshark_on_cut_copies`).
+fn known_cut_protocols(tshark: &str, ours: &str) -> bool {
+    let heuristic = ["wol", "wg"].iter().any(|h| {
+        tshark.strip_suffix(h).and_then(|t| t.strip_suffix(':'))
+            == ours.strip_suffix("data").and_then(|o| o.strip_suffix(':'))
+    });
+    let zero_bytes_after_ext = tshark
+        .strip_prefix(ours)
+        .is_some_and(|rest| rest.starts_with(':') && !rest[1..].contains(':'))
+        && (ours.ends_with(":ipv6.hopopts") || ours.ends_with(":ipv6.fraghdr"));
+    let partial_hopopts = tshark.strip_suffix(":ipv6.hopopts") == ours.strip_suffix(":data")
+        && tshark.ends_with(":ipv6.hopopts");
+    let short_echo_data = ours.strip_suffix(":data") == Some(tshark) && tshark.ends_with(":icmpv6");
+    heuristic || zero_bytes_after_ext || partial_hopopts || short_echo_data
 }

@@ -342,7 +342,7 @@ fn has_protocol(f: &Frame<'_, '_>, name: &str) -> bool {
             return false;
         };
         buf.clear();
-        crate::output::json::put_protocols(&mut buf, f.layers());
+        crate::output::json::put_protocols(&mut buf, f.d);
         buf.split(|&b| b == b':').any(|p| p == name.as_bytes())
     })
 }

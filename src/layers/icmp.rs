@@ -394,6 +394,13 @@ use crate::fields::{Base, FieldDef, FieldType, FieldVal, Protocol, VIEW_ICMP, on
 /// information and address mask requests and replies.
 const ICMP_ID_SEQ: [u8; 8] = [0, 8, 13, 14, 15, 16, 17, 18];
 
+/// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
+/// its end (a partial view) has only those fields, as tshark shows them.
+fn captured(kind: crate::layers::LayerKind, v: &crate::dissect::IcmpView<'_>, field: &str) -> bool {
+    // Of a header quoted in an ICMP error and cut, tshark shows nothing.
+    !v.is_partial() || crate::bind::base_kind(kind) == kind && v.has(field)
+}
+
 /// Wireshark's `icmp.*` fields.
 pub static FIELDS: &[FieldDef] = &[
     FieldDef {
@@ -401,35 +408,35 @@ pub static FIELDS: &[FieldDef] = &[
         ty: FieldType::UInt,
         base: Base::Dec,
         desc: "Type",
-        each: on!(l, View::Icmp(v) => FieldVal::UInt(v.icmp_type().into())),
+        each: on!(l, View::Icmp(v) if captured(l.kind, &v, "type") => FieldVal::UInt(v.icmp_type().into())),
     },
     FieldDef {
         name: "icmp.code",
         ty: FieldType::UInt,
         base: Base::Dec,
         desc: "Code",
-        each: on!(l, View::Icmp(v) => FieldVal::UInt(v.code().into())),
+        each: on!(l, View::Icmp(v) if captured(l.kind, &v, "code") => FieldVal::UInt(v.code().into())),
     },
     FieldDef {
         name: "icmp.ident",
         ty: FieldType::UInt,
         base: Base::Dec,
         desc: "Identifier",
-        each: on!(l, View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) =>? v.id().map(|x| FieldVal::UInt(x.into()))),
+        each: on!(l, View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) && captured(l.kind, &v, "id") =>? v.id().map(|x| FieldVal::UInt(x.into()))),
     },
     FieldDef {
         name: "icmp.seq",
         ty: FieldType::UInt,
         base: Base::Dec,
         desc: "Sequence Number",
-        each: on!(l, View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) =>? v.seq().map(|x| FieldVal::UInt(x.into()))),
+        each: on!(l, View::Icmp(v) if ICMP_ID_SEQ.contains(&v.icmp_type()) && captured(l.kind, &v, "seq") =>? v.seq().map(|x| FieldVal::UInt(x.into()))),
     },
     FieldDef {
         name: "icmp.checksum",
         ty: FieldType::UInt,
         base: Base::Hex(4),
         desc: "Checksum",
-        each: on!(l, View::Icmp(v) => FieldVal::UInt(v.chksum().into())),
+        each: on!(l, View::Icmp(v) if captured(l.kind, &v, "chksum") => FieldVal::UInt(v.chksum().into())),
     },
 ];
 

@@ -1117,6 +1117,12 @@ pub fn dissect_ndopt(data: &[u8]) -> Result<Dissected, ParseError> {
 use crate::dissect::View;
 use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_ICMPV6, on};
 
+/// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
+/// its end (a partial view) has only those fields, as tshark shows them.
+fn captured(v: &crate::dissect::Icmpv6View<'_>, field: &str) -> bool {
+    !v.is_partial() || v.has(field)
+}
+
 /// Wireshark's `icmpv6.*` fields.
 pub static FIELDS: &[FieldDef] = &[
     FieldDef {
@@ -1124,14 +1130,14 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Type",
-        each: on!(l, View::Icmpv6(v) => FieldVal::UInt(v.icmp_type().into())),
+        each: on!(l, View::Icmpv6(v) if captured(&v, "type") => FieldVal::UInt(v.icmp_type().into())),
     },
     FieldDef {
         name: "icmpv6.code",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Code",
-        each: on!(l, View::Icmpv6(v) => FieldVal::UInt(v.code().into())),
+        each: on!(l, View::Icmpv6(v) if captured(&v, "code") => FieldVal::UInt(v.code().into())),
     },
 ];
 

@@ -737,6 +737,13 @@ fn from_header(hdr: &[u8]) -> IP {
 use crate::dissect::View;
 use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_IPV4, on};
 
+/// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
+/// its end (a partial view: an IP header quoted in an ICMP error) has only those fields,
+/// as tshark shows them.
+fn captured(v: &crate::dissect::Ipv4View<'_>, field: &str) -> bool {
+    !v.is_partial() || v.has(field)
+}
+
 /// Wireshark's `ip.*` fields (every IPv4 header, quoted ones too).
 pub static FIELDS: &[FieldDef] = &[
     FieldDef {
@@ -744,56 +751,56 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::Ipv4,
         base: Base::None,
         desc: "Source Address",
-        each: on!(l, View::Ipv4(v) => FieldVal::Ipv4(v.src())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "src") => FieldVal::Ipv4(v.src())),
     },
     FieldDef {
         name: "ip.dst",
         ty: Ft::Ipv4,
         base: Base::None,
         desc: "Destination Address",
-        each: on!(l, View::Ipv4(v) => FieldVal::Ipv4(v.dst())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "dst") => FieldVal::Ipv4(v.dst())),
     },
     FieldDef {
         name: "ip.proto",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Protocol",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.proto().into())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "proto") => FieldVal::UInt(v.proto().into())),
     },
     FieldDef {
         name: "ip.ttl",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Time to Live",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.ttl().into())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "ttl") => FieldVal::UInt(v.ttl().into())),
     },
     FieldDef {
         name: "ip.id",
         ty: Ft::UInt,
         base: Base::Hex(4),
         desc: "Identification",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.id().into())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "id") => FieldVal::UInt(v.id().into())),
     },
     FieldDef {
         name: "ip.len",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Total Length",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.total_len().into())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "len") => FieldVal::UInt(v.total_len().into())),
     },
     FieldDef {
         name: "ip.flags.df",
         ty: Ft::Bool,
         base: Base::None,
         desc: "Don't fragment",
-        each: on!(l, View::Ipv4(v) => FieldVal::Bool((v.flags() >> 1) & 1 == 1)),
+        each: on!(l, View::Ipv4(v) if captured(&v, "flags") => FieldVal::Bool((v.flags() >> 1) & 1 == 1)),
     },
     FieldDef {
         name: "ip.flags.mf",
         ty: Ft::Bool,
         base: Base::None,
         desc: "More fragments",
-        each: on!(l, View::Ipv4(v) => FieldVal::Bool(v.flags() & 1 == 1)),
+        each: on!(l, View::Ipv4(v) if captured(&v, "flags") => FieldVal::Bool(v.flags() & 1 == 1)),
     },
     // In 8-byte units, as tshark 4.0 prints it.
     FieldDef {
@@ -801,7 +808,7 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Fragment Offset",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.frag().into())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "frag") => FieldVal::UInt(v.frag().into())),
     },
     FieldDef {
         name: "ip.addr",
@@ -811,8 +818,12 @@ pub static FIELDS: &[FieldDef] = &[
         each: |f, e| {
             for l in f.layers() {
                 if let View::Ipv4(v) = l.view {
-                    e(FieldVal::Ipv4(v.src()));
-                    e(FieldVal::Ipv4(v.dst()));
+                    if captured(&v, "src") {
+                        e(FieldVal::Ipv4(v.src()));
+                    }
+                    if captured(&v, "dst") {
+                        e(FieldVal::Ipv4(v.dst()));
+                    }
                 }
             }
         },
@@ -822,21 +833,21 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Differentiated Services Codepoint",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt((v.tos() >> 2).into())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "tos") => FieldVal::UInt((v.tos() >> 2).into())),
     },
     FieldDef {
         name: "ip.checksum",
         ty: Ft::UInt,
         base: Base::Hex(4),
         desc: "Header Checksum",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt(v.chksum().into())),
+        each: on!(l, View::Ipv4(v) if captured(&v, "chksum") => FieldVal::UInt(v.chksum().into())),
     },
     FieldDef {
         name: "ip.hdr_len",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Header Length, in bytes",
-        each: on!(l, View::Ipv4(v) => FieldVal::UInt(u64::from(v.ihl()) * 4)),
+        each: on!(l, View::Ipv4(v) if captured(&v, "ihl") => FieldVal::UInt(u64::from(v.ihl()) * 4)),
     },
 ];
 

@@ -877,6 +877,13 @@ pub fn dissect_ext(kind: LayerKind, data: &[u8]) -> Result<Dissected, ParseError
 use crate::dissect::View;
 use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_IPV6, on};
 
+/// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
+/// its end (a partial view: an IPv6 header quoted in an ICMPv6 error) has only those
+/// fields.
+fn captured(v: &crate::dissect::Ipv6View<'_>, field: &str) -> bool {
+    !v.is_partial() || v.has(field)
+}
+
 /// Wireshark's `ipv6.*` fields (every IPv6 header, quoted ones too).
 pub static FIELDS: &[FieldDef] = &[
     FieldDef {
@@ -884,35 +891,35 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::Ipv6,
         base: Base::None,
         desc: "Source Address",
-        each: on!(l, View::Ipv6(v) => FieldVal::Ipv6(v.src())),
+        each: on!(l, View::Ipv6(v) if captured(&v, "src") => FieldVal::Ipv6(v.src())),
     },
     FieldDef {
         name: "ipv6.dst",
         ty: Ft::Ipv6,
         base: Base::None,
         desc: "Destination Address",
-        each: on!(l, View::Ipv6(v) => FieldVal::Ipv6(v.dst())),
+        each: on!(l, View::Ipv6(v) if captured(&v, "dst") => FieldVal::Ipv6(v.dst())),
     },
     FieldDef {
         name: "ipv6.nxt",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Next Header",
-        each: on!(l, View::Ipv6(v) => FieldVal::UInt(v.nh().into())),
+        each: on!(l, View::Ipv6(v) if captured(&v, "nh") => FieldVal::UInt(v.nh().into())),
     },
     FieldDef {
         name: "ipv6.hlim",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Hop Limit",
-        each: on!(l, View::Ipv6(v) => FieldVal::UInt(v.hlim().into())),
+        each: on!(l, View::Ipv6(v) if captured(&v, "hlim") => FieldVal::UInt(v.hlim().into())),
     },
     FieldDef {
         name: "ipv6.plen",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Payload Length",
-        each: on!(l, View::Ipv6(v) => FieldVal::UInt(v.plen().into())),
+        each: on!(l, View::Ipv6(v) if captured(&v, "plen") => FieldVal::UInt(v.plen().into())),
     },
     FieldDef {
         name: "ipv6.addr",
@@ -922,8 +929,12 @@ pub static FIELDS: &[FieldDef] = &[
         each: |f, e| {
             for l in f.layers() {
                 if let View::Ipv6(v) = l.view {
-                    e(FieldVal::Ipv6(v.src()));
-                    e(FieldVal::Ipv6(v.dst()));
+                    if captured(&v, "src") {
+                        e(FieldVal::Ipv6(v.src()));
+                    }
+                    if captured(&v, "dst") {
+                        e(FieldVal::Ipv6(v.dst()));
+                    }
                 }
             }
         },

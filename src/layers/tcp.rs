@@ -789,9 +789,29 @@ macro_rules! flag {
             ty: Ft::Bool,
             base: Base::None,
             desc: $desc,
-            each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::Bool(v.flags() & $bit != 0)),
+            each: on!(l, View::Tcp(v) if !v.is_short_quote() && shown(l.kind, &v, "flags") => FieldVal::Bool(v.flags() & $bit != 0)),
         }
     };
+}
+
+/// Whether tshark shows `field` (the owned model's name) of this header: always for a whole
+/// header; for one cut before its end (a partial view), when it is quoted in an ICMP error
+/// the ports and sequence number of an 8-byte quote and nothing of a shorter one, else both
+/// ports once their 4 bytes are there, the sequence and acknowledgment numbers, header length and flags only with the
+/// window (16 bytes), the checksum from 18 bytes and the urgent pointer from 20, as tshark
+/// 4.0 prints cut copies.
+fn shown(kind: LayerKind, v: &crate::dissect::TcpView<'_>, field: &str) -> bool {
+    if !v.is_partial() {
+        return true;
+    }
+    match field {
+        // A header quoted in an ICMP error: the ports and sequence number of an 8-byte
+        // quote (the rest is left out by `is_short_quote`); nothing of a shorter one.
+        _ if kind != LayerKind::TCP => v.has("seq"),
+        "sport" | "dport" => v.has("dport"),
+        "chksum" | "urgptr" => v.has(field),
+        _ => v.has("window"),
+    }
 }
 
 /// Emits every option of every TCP header that `get` picks.
@@ -814,14 +834,14 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Source Port",
-        each: on!(l, View::Tcp(v) => FieldVal::UInt(v.sport().into())),
+        each: on!(l, View::Tcp(v) if shown(l.kind, &v, "sport") => FieldVal::UInt(v.sport().into())),
     },
     FieldDef {
         name: "tcp.dstport",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Destination Port",
-        each: on!(l, View::Tcp(v) => FieldVal::UInt(v.dport().into())),
+        each: on!(l, View::Tcp(v) if shown(l.kind, &v, "dport") => FieldVal::UInt(v.dport().into())),
     },
     // tshark 4.0 leaves out tcp.seq_raw for TCP quoted in an ICMPv4 error (not in ICMPv6).
     FieldDef {
@@ -835,7 +855,9 @@ pub static FIELDS: &[FieldDef] = &[
                 match (l.kind, l.view) {
                     (k, View::Ipv4(_) | View::Ipv6(_)) => in_v4_error = k == LayerKind::IPerror,
                     (LayerKind::TCPerror, View::Tcp(_)) if in_v4_error => {}
-                    (_, View::Tcp(v)) => e(FieldVal::UInt(v.seq().into())),
+                    (_, View::Tcp(v)) if shown(l.kind, &v, "seq") => {
+                        e(FieldVal::UInt(v.seq().into()))
+                    }
                     _ => {}
                 }
             }
@@ -846,7 +868,7 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Acknowledgment number (raw)",
-        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.ack().into())),
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() && shown(l.kind, &v, "ack") => FieldVal::UInt(v.ack().into())),
     },
     // The 12 bits after the data offset.
     FieldDef {
@@ -854,14 +876,14 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::UInt,
         base: Base::Hex(4),
         desc: "Flags",
-        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(((u16::from(v.reserved()) << 9) | v.flags()).into())),
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() && shown(l.kind, &v, "flags") => FieldVal::UInt(((u16::from(v.reserved()) << 9) | v.flags()).into())),
     },
     FieldDef {
         name: "tcp.window_size_value",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Window",
-        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.window().into())),
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() && shown(l.kind, &v, "window") => FieldVal::UInt(v.window().into())),
     },
     // The IP layer's length (not the captured bytes) minus the TCP header; none for TCP
     // quoted in an ICMP error.
@@ -876,7 +898,7 @@ pub static FIELDS: &[FieldDef] = &[
                 match l.view {
                     View::Ipv4(v) => ip_end = Some(l.offset + usize::from(v.total_len())),
                     View::Ipv6(v) => ip_end = Some(l.offset + 40 + usize::from(v.plen())),
-                    View::Tcp(v) if l.kind == LayerKind::TCP => {
+                    View::Tcp(v) if l.kind == LayerKind::TCP && shown(l.kind, &v, "dataofs") => {
                         let start = l.offset + usize::from(v.dataofs()) * 4;
                         let end = ip_end.unwrap_or(start);
                         e(FieldVal::UInt(end.saturating_sub(start) as u64));
@@ -906,8 +928,12 @@ pub static FIELDS: &[FieldDef] = &[
         each: |f, e| {
             for l in f.layers() {
                 if let View::Tcp(v) = l.view {
-                    e(FieldVal::UInt(v.sport().into()));
-                    e(FieldVal::UInt(v.dport().into()));
+                    if shown(l.kind, &v, "sport") {
+                        e(FieldVal::UInt(v.sport().into()));
+                    }
+                    if shown(l.kind, &v, "dport") {
+                        e(FieldVal::UInt(v.dport().into()));
+                    }
                 }
             }
         },
@@ -924,21 +950,21 @@ pub static FIELDS: &[FieldDef] = &[
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Header Length, in bytes",
-        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(u64::from(v.dataofs()) * 4)),
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() && shown(l.kind, &v, "dataofs") => FieldVal::UInt(u64::from(v.dataofs()) * 4)),
     },
     FieldDef {
         name: "tcp.checksum",
         ty: Ft::UInt,
         base: Base::Hex(4),
         desc: "Checksum",
-        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.chksum().into())),
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() && shown(l.kind, &v, "chksum") => FieldVal::UInt(v.chksum().into())),
     },
     FieldDef {
         name: "tcp.urgent_pointer",
         ty: Ft::UInt,
         base: Base::Dec,
         desc: "Urgent Pointer",
-        each: on!(l, View::Tcp(v) if !v.is_short_quote() => FieldVal::UInt(v.urgptr().into())),
+        each: on!(l, View::Tcp(v) if !v.is_short_quote() && shown(l.kind, &v, "urgptr") => FieldVal::UInt(v.urgptr().into())),
     },
     FieldDef {
         name: "tcp.options.wscale.shift",

@@ -134,6 +134,13 @@ pub fn dissect_partial(data: &[u8]) -> UDP {
 use crate::dissect::View;
 use crate::fields::{Base, FieldDef, FieldType, FieldVal, Protocol, VIEW_UDP, on};
 
+/// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
+/// its end (a partial view) has only those fields, as tshark shows them.
+fn captured(kind: crate::layers::LayerKind, v: &crate::dissect::UdpView<'_>, field: &str) -> bool {
+    // Of a header quoted in an ICMP error and cut, tshark shows nothing.
+    !v.is_partial() || crate::bind::base_kind(kind) == kind && v.has(field)
+}
+
 /// Wireshark's `udp.*` fields (quoted headers too).
 pub static FIELDS: &[FieldDef] = &[
     FieldDef {
@@ -141,21 +148,21 @@ pub static FIELDS: &[FieldDef] = &[
         ty: FieldType::UInt,
         base: Base::Dec,
         desc: "Source Port",
-        each: on!(l, View::Udp(v) => FieldVal::UInt(v.sport().into())),
+        each: on!(l, View::Udp(v) if captured(l.kind, &v, "sport") => FieldVal::UInt(v.sport().into())),
     },
     FieldDef {
         name: "udp.dstport",
         ty: FieldType::UInt,
         base: Base::Dec,
         desc: "Destination Port",
-        each: on!(l, View::Udp(v) => FieldVal::UInt(v.dport().into())),
+        each: on!(l, View::Udp(v) if captured(l.kind, &v, "dport") => FieldVal::UInt(v.dport().into())),
     },
     FieldDef {
         name: "udp.length",
         ty: FieldType::UInt,
         base: Base::Dec,
         desc: "Length",
-        each: on!(l, View::Udp(v) => FieldVal::UInt(v.len().into())),
+        each: on!(l, View::Udp(v) if captured(l.kind, &v, "len") => FieldVal::UInt(v.len().into())),
     },
     FieldDef {
         name: "udp.port",
@@ -165,8 +172,12 @@ pub static FIELDS: &[FieldDef] = &[
         each: |f, e| {
             for l in f.layers() {
                 if let View::Udp(v) = l.view {
-                    e(FieldVal::UInt(v.sport().into()));
-                    e(FieldVal::UInt(v.dport().into()));
+                    if captured(l.kind, &v, "sport") {
+                        e(FieldVal::UInt(v.sport().into()));
+                    }
+                    if captured(l.kind, &v, "dport") {
+                        e(FieldVal::UInt(v.dport().into()));
+                    }
                 }
             }
         },
@@ -176,7 +187,7 @@ pub static FIELDS: &[FieldDef] = &[
         ty: FieldType::UInt,
         base: Base::Hex(4),
         desc: "Checksum",
-        each: on!(l, View::Udp(v) => FieldVal::UInt(v.chksum().into())),
+        each: on!(l, View::Udp(v) if captured(l.kind, &v, "chksum") => FieldVal::UInt(v.chksum().into())),
     },
 ];
 

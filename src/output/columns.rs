@@ -305,7 +305,7 @@ pub fn write_fields_line(
         }
         let val_start = out.len();
         match *c {
-            Column::Protocols => crate::output::json::put_protocols(out, f.layers()),
+            Column::Protocols => crate::output::json::put_protocols(out, f.d),
             Column::Field(def, views) => {
                 if views == 0 || views & present != 0 {
                     let mut n = 0usize;

@@ -49,7 +49,7 @@
 
 use super::FrameMeta;
 use super::columns::{Column, Selection};
-use crate::dissect::{Dissection, LayerRec, View};
+use crate::dissect::{Dissection, View};
 use crate::fields::{Frame, write_json_value};
 use crate::layers::{LayerKind, http};
 
@@ -84,7 +84,7 @@ pub fn write_json_fields(f: &Frame<'_, '_>, sel: &Selection, out: &mut Vec<u8>) 
                 });
                 first = false;
                 out.push(b'"');
-                put_protocols(out, f.layers());
+                put_protocols(out, f.d);
                 out.push(b'"');
             }
             Column::Field(def, views) => {
@@ -176,9 +176,10 @@ fn http_rest(out: &mut Vec<u8>, first: &mut bool, p: &[u8]) {
     proto(out, first, http::body_protocol(head));
 }
 
-/// Appends the `frame.protocols` chain of `layers`.
-pub(crate) fn put_protocols(out: &mut Vec<u8>, layers: &[LayerRec<'_>]) {
+/// Appends the `frame.protocols` chain of the dissection.
+pub(crate) fn put_protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
     use LayerKind as K;
+    let layers = d.layers();
     let mut first = true;
     // Ports of the transport layer just below, to name its payload.
     let mut below: Option<(bool, u16, u16)> = None;

@@ -881,10 +881,6 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
         if f.quiet {
             continue;
         }
-        if f.json || f.columns.is_some() {
-            // The field table does not read partial headers field by field yet.
-            d.raw_partial();
-        }
         if let Some((sel, tf)) = f.columns {
             let frame = Frame {
                 meta: &meta,
