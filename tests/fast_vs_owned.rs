@@ -245,7 +245,7 @@ fn capture_files() -> Vec<PathBuf> {
 
 /// A generated workload of `n` packets, or `None` (with a message) when it cannot be made.
 fn workload(n: usize, tag: &str) -> Option<PathBuf> {
-    let script = Path::new("/work/shared/bench/gen_workload.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_workload.py");
     if !script.exists() {
         println!("skipped: {} is missing", script.display());
         return None;

@@ -256,12 +256,17 @@ fn compare(file: &str, path: &Path, t: &mut Totals) {
 }
 
 /// Generates the 20000-packet workload, if python3 and the generator are there.
-fn workload() -> Result<PathBuf, String> {
-    let script = Path::new("/work/shared/bench/gen_workload.py");
+/// A generated 20k-packet workload in a file of the calling test's own (`tag`), since the
+/// tests run in parallel and each removes its file.
+fn workload(tag: &str) -> Result<PathBuf, String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_workload.py");
     if !script.exists() {
         return Err(format!("{} missing", script.display()));
     }
-    let out = std::env::temp_dir().join(format!("pktforge-tshark-w-{}.pcap", std::process::id()));
+    let out = std::env::temp_dir().join(format!(
+        "pktforge-tshark-w-{tag}-{}.pcap",
+        std::process::id()
+    ));
     let st = Command::new("python3")
         .arg(script)
         .args(["--packets", "20000", "--out"])
@@ -479,7 +484,7 @@ fn table_fields_equal_tshark() {
         compare_table(name, &path, &names, &mut t, &mut seen);
         let _ = std::fs::remove_file(&path);
     }
-    match workload() {
+    match workload("table") {
         Ok(w) => {
             compare_table("workload-20k", &w, &names, &mut t, &mut seen);
             let _ = std::fs::remove_file(&w);
@@ -532,7 +537,7 @@ fn json_fields_equal_tshark() {
         compare(name, &path, &mut t);
         let _ = std::fs::remove_file(&path);
     }
-    match workload() {
+    match workload("json") {
         Ok(w) => {
             compare("workload-20k", &w, &mut t);
             let _ = std::fs::remove_file(&w);
@@ -588,7 +593,7 @@ fn json_fields_equal_tshark_on_cut_copies() {
         })
         .collect();
     files.sort();
-    let w = workload();
+    let w = workload("cut");
     if let Ok(w) = &w {
         files.push(w.clone());
     }

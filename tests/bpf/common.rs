@@ -110,11 +110,6 @@ pub fn cut(s: &Set, n: usize) -> Set {
 /// python3 or the generator is missing.
 pub fn workload(tag: &str, packets: usize) -> Option<PathBuf> {
     let script = root().join("../shared/bench/gen_workload.py");
-    let script = if script.exists() {
-        script
-    } else {
-        PathBuf::from("/work/shared/bench/gen_workload.py")
-    };
     if !script.exists() {
         println!("skipped the workload: {} is missing", script.display());
         return None;
