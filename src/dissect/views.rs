@@ -39,7 +39,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use crate::layers::LayerKind;
 use crate::layers::icmp;
 use crate::mac::MacAddr;
-use crate::wire::{array_at, be16, be32, u8_at};
+use crate::wire::{mac, r8, r16, r32, u8_at, v4, v6};
 
 /// A field value as the fast path exposes it, borrowed where it is bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,37 +59,8 @@ pub enum FieldValue<'a> {
 /// Receives `(owned field name, value)` pairs from `for_each_field`.
 pub type FieldSink<'s, 'a> = &'s mut dyn FnMut(&'static str, FieldValue<'a>);
 
-#[inline]
-fn r8(b: &[u8], off: usize) -> u8 {
-    u8_at(b, off).unwrap_or(0)
-}
-
-#[inline]
-fn r16(b: &[u8], off: usize) -> u16 {
-    be16(b, off).unwrap_or(0)
-}
-
-#[inline]
-fn r32(b: &[u8], off: usize) -> u32 {
-    be32(b, off).unwrap_or(0)
-}
-
-#[inline]
-fn mac(b: &[u8], off: usize) -> MacAddr {
-    MacAddr(array_at::<6>(b, off).unwrap_or([0; 6]))
-}
-
-#[inline]
-fn v4(b: &[u8], off: usize) -> Ipv4Addr {
-    Ipv4Addr::from(array_at::<4>(b, off).unwrap_or([0; 4]))
-}
-
-#[inline]
-fn v6(b: &[u8], off: usize) -> Ipv6Addr {
-    Ipv6Addr::from(array_at::<16>(b, off).unwrap_or([0; 16]))
-}
-
-fn int(v: impl Into<u64>) -> FieldValue<'static> {
+/// An integer field value.
+pub(crate) fn int(v: impl Into<u64>) -> FieldValue<'static> {
     FieldValue::Int(v.into())
 }
 
@@ -135,7 +106,8 @@ const IPV6_ENDS: &[(&str, usize)] = &[
 const ICMP_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("chksum", 4)];
 const ICMPV6_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("cksum", 4)];
 
-fn end_in(table: &[(&str, usize)], field: &str) -> Option<usize> {
+/// Where `field` ends by a view's field-end table (`None` when it is not listed).
+pub(crate) fn end_in(table: &[(&str, usize)], field: &str) -> Option<usize> {
     table.iter().find(|(n, _)| *n == field).map(|&(_, e)| e)
 }
 
