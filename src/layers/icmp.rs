@@ -202,7 +202,7 @@ pub fn ms_since_midnight_utc() -> u32 {
 use crate::dissect::{FieldSink, FieldValue, field_end, int};
 use crate::wire::{r8, r16, r32};
 
-/// The byte offset where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
 pub(crate) const ICMP_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("chksum", 4)];
 
 /// ICMP header; its length and fields depend on the type (scapy's conditional fields).

@@ -162,7 +162,7 @@ fn bit(v: u8, shift: u32) -> u8 {
 use crate::dissect::{FieldSink, FieldValue, field_end, int};
 use crate::wire::{mac, r8, r16, r32, v6};
 
-/// The byte offset where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
 pub(crate) const ICMPV6_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("cksum", 4)];
 
 /// An ICMPv6 message; its class (echo, error, ND message, unknown) is the record's kind.

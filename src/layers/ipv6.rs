@@ -92,7 +92,7 @@ pub mod opt {
 use crate::dissect::{FieldSink, FieldValue, end_in, int};
 use crate::wire::{r8, r16, r32, v6};
 
-/// The byte offset where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
 pub(crate) const IPV6_ENDS: &[(&str, usize)] = &[
     ("version", 1),
     ("tc", 2),

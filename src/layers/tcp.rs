@@ -118,7 +118,7 @@ fn int_layout(kind: u8) -> Option<&'static [usize]> {
 use crate::dissect::{FieldSink, end_in, int};
 use crate::wire::{r8, r16, r32};
 
-/// The byte offset where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
 pub(crate) const TCP_ENDS: &[(&str, usize)] = &[
     ("sport", 2),
     ("dport", 4),

@@ -37,7 +37,7 @@ pub const DEFAULT_PORT: u16 = 53;
 use crate::dissect::{FieldSink, end_in, int};
 use crate::wire::r16;
 
-/// The byte offset where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
 pub(crate) const UDP_ENDS: &[(&str, usize)] =
     &[("sport", 2), ("dport", 4), ("len", 6), ("chksum", 8)];
 
