@@ -45,8 +45,10 @@
 //! Same no-panic contract as [`crate::layers`]: only `get()`, checked readers and bounded
 //! loops on untrusted bytes.
 
-pub mod dns;
 pub mod views;
+
+/// The DNS view, beside its protocol in [`crate::layers::dns::view`].
+pub use crate::layers::dns::view as dns;
 
 use std::fmt;
 use std::sync::OnceLock;

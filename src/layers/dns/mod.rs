@@ -32,6 +32,8 @@
 //! A name whose wire form is not the plain encoding of its text (a compressed name, a label
 //! holding a dot) keeps its wire bytes, so parse then build gives the same bytes.
 
+pub mod view;
+
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::define_layer;
