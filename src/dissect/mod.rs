@@ -4,7 +4,9 @@
 //! records, each a [`LayerKind`] (the owned model's kinds, so names match), the layer's
 //! byte offset, and a borrowed [`View`] whose accessors read fields from the packet bytes
 //! on demand. The `Dissection` is reused from packet to packet; nothing is allocated once
-//! it exists (gopacket's `DecodingLayerParser` with smoltcp-style views).
+//! it exists (gopacket's `DecodingLayerParser` with smoltcp-style views). Each view lives
+//! beside its protocol under [`crate::layers`] and is re-exported here ([`views`]); this
+//! module is the driver that walks the binding table.
 //!
 //! It makes the same decisions as [`Packet::parse`](crate::Packet::parse): which layer
 //! follows comes from the [binding table](crate::bind) (read once into a per-kind index),

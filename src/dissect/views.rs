@@ -1,6 +1,12 @@
 //! Zero-copy views over one header each: a borrowed slice, length-checked once when the view
 //! is made, and accessors that read their field from it on demand.
 //!
+//! Each view lives in its protocol's place under [`crate::layers`], beside the owned layer
+//! and its Wireshark fields ([`UdpView`] in `src/layers/udp.rs`, [`DnsView`](super::DnsView)
+//! in `src/layers/dns/view.rs`...), and is re-exported here. This module holds only what they
+//! share: the [`View`] enum that names them all, [`FieldValue`] and [`FieldSink`], and
+//! [`field_end`], which dispatches to each protocol's table of field ends.
+//!
 //! Every view holds exactly its header's bytes (for `ICMPv6EchoRequest`, `ICMPv6Unknown`
 //! and DNS: the whole message), so accessors never read past the header. They still go
 //! through the bounds-checked readers of [`crate::wire`] and fall back to zero, so a view

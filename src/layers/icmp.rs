@@ -235,7 +235,7 @@ impl<'a> IcmpView<'a> {
         self.0.len() < header_len(self.icmp_type())
     }
     /// Whether the bytes of `field` (`code`, `id`, `nexthopmtu`...) were captured: always,
-    /// unless the header [`is_partial`](IcmpView::is_partial) ([`field_end`](crate::dissect::field_end) gives where
+    /// unless the header [`is_partial`](IcmpView::is_partial) ([`field_end`] gives where
     /// each ends).
     pub fn has(&self, field: &str) -> bool {
         field_end(LayerKind::ICMP, self.icmp_type(), field).is_none_or(|e| e <= self.0.len())

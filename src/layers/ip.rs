@@ -148,7 +148,8 @@ impl<'a> Ipv4View<'a> {
         self.0.len() < 20
     }
     /// Whether the bytes of `field` (`ttl`, `src`...) were captured: always, unless the
-    /// header [`is_partial`](Ipv4View::is_partial) ([`field_end`](crate::dissect::field_end) gives where each ends).
+    /// header [`is_partial`](Ipv4View::is_partial)
+    /// ([`field_end`](crate::dissect::field_end) gives where each ends).
     pub fn has(&self, field: &str) -> bool {
         end_in(IPV4_ENDS, field).is_none_or(|e| e <= self.0.len())
     }

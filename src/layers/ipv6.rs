@@ -150,7 +150,8 @@ impl<'a> Ipv6View<'a> {
         self.0.len() < 40
     }
     /// Whether the bytes of `field` (`hlim`, `src`...) were captured: always, unless the
-    /// header [`is_partial`](Ipv6View::is_partial) ([`field_end`](crate::dissect::field_end) gives where each ends).
+    /// header [`is_partial`](Ipv6View::is_partial)
+    /// ([`field_end`](crate::dissect::field_end) gives where each ends).
     pub fn has(&self, field: &str) -> bool {
         end_in(IPV6_ENDS, field).is_none_or(|e| e <= self.0.len())
     }

@@ -250,8 +250,9 @@ impl<'a> TcpView<'a> {
         self.0.len() < 20
     }
     /// Whether the bytes of `field` (`seq`, `flags`, `window`...) were captured: always,
-    /// unless the header [`is_partial`](TcpView::is_partial) ([`field_end`](crate::dissect::field_end) gives where
-    /// each ends; `options` are the option bytes there).
+    /// unless the header [`is_partial`](TcpView::is_partial)
+    /// ([`field_end`](crate::dissect::field_end) gives where each ends; `options` are the
+    /// option bytes there).
     pub fn has(&self, field: &str) -> bool {
         end_in(TCP_ENDS, field).is_none_or(|e| e <= self.0.len())
     }

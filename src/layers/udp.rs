@@ -75,7 +75,8 @@ impl<'a> UdpView<'a> {
         self.0.len() < 8
     }
     /// Whether the bytes of `field` (`sport`, `dport`, `len`, `chksum`) were captured:
-    /// always, unless the header [`is_partial`](UdpView::is_partial) ([`field_end`](crate::dissect::field_end)).
+    /// always, unless the header [`is_partial`](UdpView::is_partial)
+    /// ([`field_end`](crate::dissect::field_end)).
     pub fn has(&self, field: &str) -> bool {
         end_in(UDP_ENDS, field).is_none_or(|e| e <= self.0.len())
     }
