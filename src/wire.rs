@@ -1,5 +1,10 @@
 //! Bounds-checked big-endian readers used by every dissector: they return `None` instead
-//! of panicking when the bytes are not there.
+//! of panicking when the bytes are not there, and the zero-defaulting readers the
+//! zero-copy views use on top of them.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::mac::MacAddr;
 
 /// The byte at `off`.
 #[inline]
@@ -43,4 +48,40 @@ pub fn put8(b: &mut [u8], off: usize, v: u8) {
     if let Some(d) = b.get_mut(off) {
         *d = v;
     }
+}
+
+/// The byte at `off`, or 0 when it is not there (the views' reader).
+#[inline]
+pub(crate) fn r8(b: &[u8], off: usize) -> u8 {
+    u8_at(b, off).unwrap_or(0)
+}
+
+/// The big-endian u16 at `off`, or 0.
+#[inline]
+pub(crate) fn r16(b: &[u8], off: usize) -> u16 {
+    be16(b, off).unwrap_or(0)
+}
+
+/// The big-endian u32 at `off`, or 0.
+#[inline]
+pub(crate) fn r32(b: &[u8], off: usize) -> u32 {
+    be32(b, off).unwrap_or(0)
+}
+
+/// The MAC address at `off`, or all zeros.
+#[inline]
+pub(crate) fn mac(b: &[u8], off: usize) -> MacAddr {
+    MacAddr(array_at::<6>(b, off).unwrap_or([0; 6]))
+}
+
+/// The IPv4 address at `off`, or 0.0.0.0.
+#[inline]
+pub(crate) fn v4(b: &[u8], off: usize) -> Ipv4Addr {
+    Ipv4Addr::from(array_at::<4>(b, off).unwrap_or([0; 4]))
+}
+
+/// The IPv6 address at `off`, or `::`.
+#[inline]
+pub(crate) fn v6(b: &[u8], off: usize) -> Ipv6Addr {
+    Ipv6Addr::from(array_at::<16>(b, off).unwrap_or([0; 16]))
 }

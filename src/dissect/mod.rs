@@ -4,7 +4,9 @@
 //! records, each a [`LayerKind`] (the owned model's kinds, so names match), the layer's
 //! byte offset, and a borrowed [`View`] whose accessors read fields from the packet bytes
 //! on demand. The `Dissection` is reused from packet to packet; nothing is allocated once
-//! it exists (gopacket's `DecodingLayerParser` with smoltcp-style views).
+//! it exists (gopacket's `DecodingLayerParser` with smoltcp-style views). Each view lives
+//! beside its protocol under [`crate::layers`] and is re-exported here ([`views`]); this
+//! module is the driver that walks the binding table.
 //!
 //! It makes the same decisions as [`Packet::parse`](crate::Packet::parse): which layer
 //! follows comes from the [binding table](crate::bind) (read once into a per-kind index),
@@ -45,8 +47,10 @@
 //! Same no-panic contract as [`crate::layers`]: only `get()`, checked readers and bounded
 //! loops on untrusted bytes.
 
-pub mod dns;
 pub mod views;
+
+/// The DNS view, beside its protocol in [`crate::layers::dns::view`].
+pub use crate::layers::dns::view as dns;
 
 use std::fmt;
 use std::sync::OnceLock;

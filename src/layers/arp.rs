@@ -49,6 +49,80 @@ pub static HARDWARE_TYPES: &[(u64, &str)] = &[
     (32, "InfiniBand (TM)"),
 ];
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, FieldValue, int};
+use crate::wire::{r8, r16};
+
+/// ARP message (8 bytes plus the addresses).
+#[derive(Debug, Clone, Copy)]
+pub struct ArpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> ArpView<'a> {
+    /// Hardware type.
+    pub fn hwtype(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Protocol type.
+    pub fn ptype(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Hardware address length.
+    pub fn hwlen(&self) -> u8 {
+        r8(self.0, 4)
+    }
+    /// Protocol address length.
+    pub fn plen(&self) -> u8 {
+        r8(self.0, 5)
+    }
+    /// Operation (1 request, 2 reply).
+    pub fn op(&self) -> u16 {
+        r16(self.0, 6)
+    }
+    fn addr(&self, off: usize, n: u8) -> &'a [u8] {
+        self.0.get(off..off + usize::from(n)).unwrap_or(&[])
+    }
+    /// Sender hardware address.
+    pub fn hwsrc(&self) -> &'a [u8] {
+        self.addr(8, self.hwlen())
+    }
+    /// Sender protocol address.
+    pub fn psrc(&self) -> &'a [u8] {
+        self.addr(8 + usize::from(self.hwlen()), self.plen())
+    }
+    /// Target hardware address.
+    pub fn hwdst(&self) -> &'a [u8] {
+        self.addr(
+            8 + usize::from(self.hwlen()) + usize::from(self.plen()),
+            self.hwlen(),
+        )
+    }
+    /// Target protocol address.
+    pub fn pdst(&self) -> &'a [u8] {
+        self.addr(
+            8 + 2 * usize::from(self.hwlen()) + usize::from(self.plen()),
+            self.plen(),
+        )
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("hwtype", int(self.hwtype()));
+        f("ptype", int(self.ptype()));
+        f("hwlen", int(self.hwlen()));
+        f("plen", int(self.plen()));
+        f("op", int(self.op()));
+        f("hwsrc", FieldValue::Bytes(self.hwsrc()));
+        f("psrc", FieldValue::Bytes(self.psrc()));
+        f("hwdst", FieldValue::Bytes(self.hwdst()));
+        f("pdst", FieldValue::Bytes(self.pdst()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 /// An ARP address: its type follows hwtype/hwlen or ptype/plen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArpAddr {
@@ -287,7 +361,7 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
 // Wireshark fields
 // ---------------------------------------------------------------------------------------
 
-use crate::dissect::{ArpView, View};
+use crate::dissect::View;
 use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_ARP, on};
 
 /// Wireshark's ARP_PRO_IS_IPv4: protocol IPv4 (or AX.25's 0xcc) with 4-byte addresses.

@@ -23,6 +23,46 @@ use crate::wire::be16;
 /// Length of the tag.
 pub const HEADER_LEN: usize = 4;
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, int};
+use crate::wire::{r8, r16};
+
+/// 802.1Q or 802.1ad tag (4 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct VlanView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> VlanView<'a> {
+    /// Priority code point (3 bits).
+    pub fn prio(&self) -> u8 {
+        r8(self.0, 0) >> 5
+    }
+    /// Drop eligible indicator.
+    pub fn dei(&self) -> u8 {
+        (r8(self.0, 0) >> 4) & 1
+    }
+    /// VLAN identifier (12 bits).
+    pub fn vlan(&self) -> u16 {
+        r16(self.0, 0) & 0x0fff
+    }
+    /// Ether type of the payload (an 802.3 length when 1500 or less).
+    pub fn ether_type(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("prio", int(self.prio()));
+        f("dei", int(self.dei()));
+        f("vlan", int(self.vlan()));
+        f("type", int(self.ether_type()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 define_layer! {
     /// An 802.1Q tag.
     pub struct Dot1Q("Dot1Q") {

@@ -33,6 +33,41 @@ pub fn type_name(t: u16) -> String {
 /// Length of the Ethernet header.
 pub const HEADER_LEN: usize = 14;
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, FieldValue, int};
+use crate::wire::{mac, r16};
+
+/// Ethernet II header (14 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct EtherView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> EtherView<'a> {
+    /// Destination MAC.
+    pub fn dst(&self) -> MacAddr {
+        mac(self.0, 0)
+    }
+    /// Source MAC.
+    pub fn src(&self) -> MacAddr {
+        mac(self.0, 6)
+    }
+    /// Ether type of the payload.
+    pub fn ether_type(&self) -> u16 {
+        r16(self.0, 12)
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("dst", FieldValue::Mac(self.dst()));
+        f("src", FieldValue::Mac(self.src()));
+        f("type", int(self.ether_type()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 define_layer! {
     /// An Ethernet II header.
     pub struct Ether("Ether") {

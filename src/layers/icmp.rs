@@ -195,6 +195,103 @@ pub fn ms_since_midnight_utc() -> u32 {
     (ms % 86_400_000) as u32
 }
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, FieldValue, field_end, int};
+use crate::wire::{r8, r16, r32};
+
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+pub(crate) const ICMP_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("chksum", 4)];
+
+/// ICMP header; its length and fields depend on the type (scapy's conditional fields).
+#[derive(Debug, Clone, Copy)]
+pub struct IcmpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> IcmpView<'a> {
+    /// Length of the header as decoded (it depends on the type).
+    pub fn header_len(&self) -> usize {
+        self.0.len()
+    }
+    /// Message type.
+    pub fn icmp_type(&self) -> u8 {
+        r8(self.0, 0)
+    }
+    /// Code.
+    pub fn code(&self) -> u8 {
+        r8(self.0, 1)
+    }
+    /// Checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// The header's bytes that were captured (all of it, unless [`IcmpView::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a header cut by the snap length before the end its type gives it.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < header_len(self.icmp_type())
+    }
+    /// Whether the bytes of `field` (`code`, `id`, `nexthopmtu`...) were captured: always,
+    /// unless the header [`is_partial`](IcmpView::is_partial) ([`field_end`] gives where
+    /// each ends).
+    pub fn has(&self, field: &str) -> bool {
+        field_end(LayerKind::ICMP, self.icmp_type(), field).is_none_or(|e| e <= self.0.len())
+    }
+    /// True for error types (3, 4, 5, 11, 12), which quote a datagram.
+    pub fn is_error(&self) -> bool {
+        ERROR_TYPES.contains(&self.icmp_type())
+    }
+    /// A type-dependent field by its scapy name (`id`, `seq`, `gw`, `nexthopmtu`, ...), as
+    /// an integer (addresses as their 32-bit value); `None` when this type has no such field.
+    pub fn field(&self, name: &str) -> Option<u32> {
+        let mut off = 4;
+        for (n, size) in layout(self.icmp_type()) {
+            if *n == name {
+                return Some(match size {
+                    1 => u32::from(r8(self.0, off)),
+                    2 => u32::from(r16(self.0, off)),
+                    _ => r32(self.0, off),
+                });
+            }
+            off += size;
+        }
+        None
+    }
+    /// Identifier (echo, timestamp, info, mask types).
+    pub fn id(&self) -> Option<u16> {
+        self.field("id").map(|v| v as u16)
+    }
+    /// Sequence number (echo, timestamp, info, mask types).
+    pub fn seq(&self) -> Option<u16> {
+        self.field("seq").map(|v| v as u16)
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("type", int(self.icmp_type()));
+        f("code", int(self.code()));
+        f("chksum", int(self.chksum()));
+        let mut off = 4;
+        for (n, size) in layout(self.icmp_type()) {
+            let v = match size {
+                1 => u32::from(r8(self.0, off)),
+                2 => u32::from(r16(self.0, off)),
+                _ => r32(self.0, off),
+            };
+            match *n {
+                "gw" | "addr_mask" => f(n, FieldValue::Ipv4(Ipv4Addr::from(v))),
+                _ => f(n, int(v)),
+            }
+            off += size;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 define_layer! {
     /// An ICMP header.
     pub struct ICMP("ICMP") {
@@ -396,7 +493,7 @@ const ICMP_ID_SEQ: [u8; 8] = [0, 8, 13, 14, 15, 16, 17, 18];
 
 /// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
 /// its end (a partial view) has only those fields, as tshark shows them.
-fn captured(kind: crate::layers::LayerKind, v: &crate::dissect::IcmpView<'_>, field: &str) -> bool {
+fn captured(kind: crate::layers::LayerKind, v: &IcmpView<'_>, field: &str) -> bool {
     // Of a header quoted in an ICMP error and cut, tshark shows nothing.
     !v.is_partial() || crate::bind::base_kind(kind) == kind && v.has(field)
 }

@@ -156,6 +156,201 @@ fn bit(v: u8, shift: u32) -> u8 {
 }
 
 // ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, FieldValue, field_end, int};
+use crate::wire::{mac, r8, r16, r32, v6};
+
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+pub(crate) const ICMPV6_HEAD_ENDS: &[(&str, usize)] = &[("type", 1), ("code", 2), ("cksum", 4)];
+
+/// An ICMPv6 message; its class (echo, error, ND message, unknown) is the record's kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Icmpv6View<'a> {
+    pub(crate) kind: LayerKind,
+    pub(crate) b: &'a [u8],
+}
+
+impl<'a> Icmpv6View<'a> {
+    /// Length of the message header as decoded (ND options and quoted packets are layers
+    /// of their own).
+    pub fn header_len(&self) -> usize {
+        self.b.len()
+    }
+    /// Message type.
+    pub fn icmp_type(&self) -> u8 {
+        r8(self.b, 0)
+    }
+    /// Code.
+    pub fn code(&self) -> u8 {
+        r8(self.b, 1)
+    }
+    /// Checksum.
+    pub fn cksum(&self) -> u16 {
+        r16(self.b, 2)
+    }
+    /// The message's bytes as decoded (under 4 only when [`Icmpv6View::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.b
+    }
+    /// True for a message cut by the snap length inside its first 4 bytes (its kind is then
+    /// `ICMPv6Unknown`).
+    pub fn is_partial(&self) -> bool {
+        self.b.len() < 4
+    }
+    /// Whether the bytes of `field` were captured: always, unless the message
+    /// [`is_partial`](Icmpv6View::is_partial) (`type` ends at byte 1, `code` 2, `cksum` 4).
+    pub fn has(&self, field: &str) -> bool {
+        !self.is_partial()
+            || field_end(LayerKind::ICMPv6Unknown, 0, field).is_some_and(|e| e <= self.b.len())
+    }
+    /// The 32 bits after the checksum (id and seq, MTU, pointer, flags, reserved).
+    pub fn word(&self) -> u32 {
+        r32(self.b, 4)
+    }
+    /// Target address of ND NS, NA and Redirect.
+    pub fn target(&self) -> Option<Ipv6Addr> {
+        matches!(
+            self.kind,
+            LayerKind::ICMPv6ND_NS | LayerKind::ICMPv6ND_NA | LayerKind::ICMPv6ND_Redirect
+        )
+        .then(|| v6(self.b, 8))
+    }
+    /// Echo data, or the message body of an unknown type.
+    pub fn body(&self) -> &'a [u8] {
+        match self.kind {
+            LayerKind::ICMPv6EchoRequest | LayerKind::ICMPv6EchoReply => {
+                self.b.get(8..).unwrap_or(&[])
+            }
+            LayerKind::ICMPv6Unknown => self.b.get(4..).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        use LayerKind as K;
+        f("type", int(self.icmp_type()));
+        f("code", int(self.code()));
+        f("cksum", int(self.cksum()));
+        let w = self.word();
+        match self.kind {
+            K::ICMPv6EchoRequest | K::ICMPv6EchoReply => {
+                f("id", int(w >> 16));
+                f("seq", int(w & 0xffff));
+                f("data", FieldValue::Bytes(self.body()));
+            }
+            K::ICMPv6DestUnreach | K::ICMPv6TimeExceeded => {
+                f("length", int(w >> 24));
+                f("unused", int(w & 0x00ff_ffff));
+            }
+            K::ICMPv6PacketTooBig => f("mtu", int(w)),
+            K::ICMPv6ParamProblem => f("ptr", int(w)),
+            K::ICMPv6ND_RS => f("res", int(w)),
+            K::ICMPv6ND_RA => {
+                let fl = r8(self.b, 5);
+                f("chlim", int(r8(self.b, 4)));
+                f("M", int(fl >> 7));
+                f("O", int((fl >> 6) & 1));
+                f("H", int((fl >> 5) & 1));
+                f("prf", int((fl >> 3) & 3));
+                f("P", int((fl >> 2) & 1));
+                f("res", int(fl & 3));
+                f("routerlifetime", int(r16(self.b, 6)));
+                f("reachabletime", int(r32(self.b, 8)));
+                f("retranstimer", int(r32(self.b, 12)));
+            }
+            K::ICMPv6ND_NS => {
+                f("res", int(w));
+                f("tgt", FieldValue::Ipv6(v6(self.b, 8)));
+            }
+            K::ICMPv6ND_NA => {
+                f("R", int(w >> 31));
+                f("S", int((w >> 30) & 1));
+                f("O", int((w >> 29) & 1));
+                f("res", int(w & 0x1fff_ffff));
+                f("tgt", FieldValue::Ipv6(v6(self.b, 8)));
+            }
+            K::ICMPv6ND_Redirect => {
+                f("res", int(w));
+                f("tgt", FieldValue::Ipv6(v6(self.b, 8)));
+                f("dst", FieldValue::Ipv6(v6(self.b, 24)));
+            }
+            _ => f("msgbody", FieldValue::Bytes(self.body())),
+        }
+    }
+}
+
+/// A Neighbor Discovery option; its class is the record's kind.
+#[derive(Debug, Clone, Copy)]
+pub struct NdOptView<'a> {
+    pub(crate) kind: LayerKind,
+    pub(crate) b: &'a [u8],
+}
+
+impl<'a> NdOptView<'a> {
+    /// Option type.
+    pub fn opt_type(&self) -> u8 {
+        r8(self.b, 0)
+    }
+    /// Length in 8-octet units.
+    pub fn len(&self) -> u8 {
+        r8(self.b, 1)
+    }
+    /// True when the length byte is zero.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Link-layer address of a source/target link-layer address option.
+    pub fn lladdr(&self) -> Option<MacAddr> {
+        matches!(
+            self.kind,
+            LayerKind::ICMPv6NDOptSrcLLAddr | LayerKind::ICMPv6NDOptDstLLAddr
+        )
+        .then(|| mac(self.b, 2))
+    }
+    /// Option data after type and length (for a Redirected Header: after the 6 reserved
+    /// bytes, the quoted packet, not decoded here).
+    pub fn data(&self) -> &'a [u8] {
+        let from = if self.kind == LayerKind::ICMPv6NDOptRedirectedHdr {
+            8
+        } else {
+            2
+        };
+        self.b.get(from..).unwrap_or(&[])
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        use LayerKind as K;
+        f("type", int(self.opt_type()));
+        f("len", int(self.len()));
+        match self.kind {
+            K::ICMPv6NDOptSrcLLAddr | K::ICMPv6NDOptDstLLAddr => {
+                f("lladdr", FieldValue::Mac(mac(self.b, 2)));
+            }
+            K::ICMPv6NDOptMTU => {
+                f("res", int(r16(self.b, 2)));
+                f("mtu", int(r32(self.b, 4)));
+            }
+            K::ICMPv6NDOptPrefixInfo => {
+                let fl = r8(self.b, 3);
+                f("prefixlen", int(r8(self.b, 2)));
+                f("L", int(fl >> 7));
+                f("A", int((fl >> 6) & 1));
+                f("R", int((fl >> 5) & 1));
+                f("res1", int(fl & 0x1f));
+                f("validlifetime", int(r32(self.b, 4)));
+                f("preferredlifetime", int(r32(self.b, 8)));
+                f("res2", int(r32(self.b, 12)));
+                f("prefix", FieldValue::Ipv6(v6(self.b, 16)));
+            }
+            K::ICMPv6NDOptRedirectedHdr => {
+                f("res", FieldValue::Bytes(self.b.get(2..8).unwrap_or(&[])));
+            }
+            _ => f("data", FieldValue::Bytes(self.data())),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Messages.
 
 define_layer! {
@@ -1119,7 +1314,7 @@ use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_IC
 
 /// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
 /// its end (a partial view) has only those fields, as tshark shows them.
-fn captured(v: &crate::dissect::Icmpv6View<'_>, field: &str) -> bool {
+fn captured(v: &Icmpv6View<'_>, field: &str) -> bool {
     !v.is_partial() || v.has(field)
 }
 

@@ -50,6 +50,129 @@ pub mod opt {
     pub const ROUTER_ALERT: u8 = 148;
 }
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, FieldValue, end_in, int};
+use crate::wire::{r8, r16, v4};
+
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+pub(crate) const IPV4_ENDS: &[(&str, usize)] = &[
+    ("version", 1),
+    ("ihl", 1),
+    ("tos", 2),
+    ("len", 4),
+    ("id", 6),
+    ("flags", 7),
+    ("frag", 8),
+    ("ttl", 9),
+    ("proto", 10),
+    ("chksum", 12),
+    ("src", 16),
+    ("dst", 20),
+    ("options", 20),
+];
+
+/// IPv4 header with its options (`ihl * 4` bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Ipv4View<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Ipv4View<'a> {
+    /// Version (4 for a well-formed header; not checked, as in scapy).
+    pub fn version(&self) -> u8 {
+        r8(self.0, 0) >> 4
+    }
+    /// Header length in 32-bit words.
+    pub fn ihl(&self) -> u8 {
+        r8(self.0, 0) & 0x0f
+    }
+    /// Type of service.
+    pub fn tos(&self) -> u8 {
+        r8(self.0, 1)
+    }
+    /// Total length.
+    pub fn total_len(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Identification.
+    pub fn id(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// Flags (bit 0 MF, bit 1 DF, bit 2 evil), as scapy numbers them.
+    pub fn flags(&self) -> u8 {
+        r8(self.0, 6) >> 5
+    }
+    /// Fragment offset in 8-byte units.
+    pub fn frag(&self) -> u16 {
+        r16(self.0, 6) & 0x1fff
+    }
+    /// More-fragments flag.
+    pub fn more_fragments(&self) -> bool {
+        self.flags() & 1 != 0
+    }
+    /// True for any fragment (MF set or a non-zero offset).
+    pub fn is_fragment(&self) -> bool {
+        self.more_fragments() || self.frag() != 0
+    }
+    /// Time to live.
+    pub fn ttl(&self) -> u8 {
+        r8(self.0, 8)
+    }
+    /// Protocol of the payload.
+    pub fn proto(&self) -> u8 {
+        r8(self.0, 9)
+    }
+    /// Header checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 10)
+    }
+    /// Source address.
+    pub fn src(&self) -> Ipv4Addr {
+        v4(self.0, 12)
+    }
+    /// Destination address.
+    pub fn dst(&self) -> Ipv4Addr {
+        v4(self.0, 16)
+    }
+    /// The option bytes (after the 20-byte fixed header).
+    pub fn options(&self) -> &'a [u8] {
+        self.0.get(20..).unwrap_or(&[])
+    }
+    /// The header's bytes that were captured (all of it, unless [`Ipv4View::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a quoted header cut by the snap length inside its 20 fixed bytes.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 20
+    }
+    /// Whether the bytes of `field` (`ttl`, `src`...) were captured: always, unless the
+    /// header [`is_partial`](Ipv4View::is_partial)
+    /// ([`field_end`](crate::dissect::field_end) gives where each ends).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(IPV4_ENDS, field).is_none_or(|e| e <= self.0.len())
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("version", int(self.version()));
+        f("ihl", int(self.ihl()));
+        f("tos", int(self.tos()));
+        f("len", int(self.total_len()));
+        f("id", int(self.id()));
+        f("flags", int(self.flags()));
+        f("frag", int(self.frag()));
+        f("ttl", int(self.ttl()));
+        f("proto", int(self.proto()));
+        f("chksum", int(self.chksum()));
+        f("src", FieldValue::Ipv4(self.src()));
+        f("dst", FieldValue::Ipv4(self.dst()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 /// An IPv4 option. Unset `length` fields are computed; set ones are written as given.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IpOption {
@@ -740,7 +863,7 @@ use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_IP
 /// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
 /// its end (a partial view: an IP header quoted in an ICMP error) has only those fields,
 /// as tshark shows them.
-fn captured(v: &crate::dissect::Ipv4View<'_>, field: &str) -> bool {
+fn captured(v: &Ipv4View<'_>, field: &str) -> bool {
     !v.is_partial() || v.has(field)
 }
 

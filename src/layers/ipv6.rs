@@ -85,6 +85,172 @@ pub mod opt {
     pub const ROUTER_ALERT: u8 = 0x05;
 }
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, FieldValue, end_in, int};
+use crate::wire::{r8, r16, r32, v6};
+
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+pub(crate) const IPV6_ENDS: &[(&str, usize)] = &[
+    ("version", 1),
+    ("tc", 2),
+    ("fl", 4),
+    ("plen", 6),
+    ("nh", 7),
+    ("hlim", 8),
+    ("src", 24),
+    ("dst", 40),
+];
+
+/// IPv6 fixed header (40 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Ipv6View<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Ipv6View<'a> {
+    /// Version.
+    pub fn version(&self) -> u8 {
+        r8(self.0, 0) >> 4
+    }
+    /// Traffic class.
+    pub fn tc(&self) -> u8 {
+        ((r16(self.0, 0) >> 4) & 0xff) as u8
+    }
+    /// Flow label (20 bits).
+    pub fn fl(&self) -> u32 {
+        r32(self.0, 0) & 0x000f_ffff
+    }
+    /// Payload length.
+    pub fn plen(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// Next header.
+    pub fn nh(&self) -> u8 {
+        r8(self.0, 6)
+    }
+    /// Hop limit.
+    pub fn hlim(&self) -> u8 {
+        r8(self.0, 7)
+    }
+    /// Source address.
+    pub fn src(&self) -> Ipv6Addr {
+        v6(self.0, 8)
+    }
+    /// Destination address.
+    pub fn dst(&self) -> Ipv6Addr {
+        v6(self.0, 24)
+    }
+    /// The header's bytes that were captured (all 40, unless [`Ipv6View::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a quoted header cut by the snap length before its 40th byte.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 40
+    }
+    /// Whether the bytes of `field` (`hlim`, `src`...) were captured: always, unless the
+    /// header [`is_partial`](Ipv6View::is_partial)
+    /// ([`field_end`](crate::dissect::field_end) gives where each ends).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(IPV6_ENDS, field).is_none_or(|e| e <= self.0.len())
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("version", int(self.version()));
+        f("tc", int(self.tc()));
+        f("fl", int(self.fl()));
+        f("plen", int(self.plen()));
+        f("nh", int(self.nh()));
+        f("hlim", int(self.hlim()));
+        f("src", FieldValue::Ipv6(self.src()));
+        f("dst", FieldValue::Ipv6(self.dst()));
+    }
+}
+
+/// An IPv6 extension header: Hop-by-Hop, Routing, Fragment or Destination Options
+/// (which one is the record's kind).
+#[derive(Debug, Clone, Copy)]
+pub struct Ipv6ExtView<'a> {
+    pub(crate) kind: LayerKind,
+    pub(crate) b: &'a [u8],
+}
+
+impl<'a> Ipv6ExtView<'a> {
+    /// Next header.
+    pub fn nh(&self) -> u8 {
+        r8(self.b, 0)
+    }
+    /// Header length byte (8-octet units after the first; reserved byte for Fragment).
+    pub fn len_byte(&self) -> u8 {
+        r8(self.b, 1)
+    }
+    /// Options area of Hop-by-Hop / Destination Options headers (TLVs with padding).
+    pub fn options(&self) -> &'a [u8] {
+        match self.kind {
+            LayerKind::IPv6ExtHdrHopByHop | LayerKind::IPv6ExtHdrDestOpt => {
+                self.b.get(2..).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+    /// Routing type (Routing header).
+    pub fn routing_type(&self) -> u8 {
+        r8(self.b, 2)
+    }
+    /// Segments left (Routing header).
+    pub fn segleft(&self) -> u8 {
+        r8(self.b, 3)
+    }
+    /// The addresses of a type 0 Routing header, whole ones only.
+    pub fn addresses(&self) -> impl Iterator<Item = Ipv6Addr> + 'a {
+        let b = if self.kind == LayerKind::IPv6ExtHdrRouting {
+            self.b.get(8..).unwrap_or(&[])
+        } else {
+            &[]
+        };
+        b.chunks_exact(16).map(|c| v6(c, 0))
+    }
+    /// Fragment offset in 8-octet units (Fragment header).
+    pub fn frag_offset(&self) -> u16 {
+        r16(self.b, 2) >> 3
+    }
+    /// More-fragments flag (Fragment header).
+    pub fn more_fragments(&self) -> bool {
+        r16(self.b, 2) & 1 != 0
+    }
+    /// Identification (Fragment header).
+    pub fn frag_id(&self) -> u32 {
+        r32(self.b, 4)
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("nh", int(self.nh()));
+        match self.kind {
+            LayerKind::IPv6ExtHdrFragment => {
+                let w = r16(self.b, 2);
+                f("res1", int(self.len_byte()));
+                f("offset", int(w >> 3));
+                f("res2", int((w >> 1) & 3));
+                f("m", int(w & 1));
+                // A fragment header cut after its offset has no identification.
+                if self.b.len() >= 8 {
+                    f("id", int(self.frag_id()));
+                }
+            }
+            LayerKind::IPv6ExtHdrRouting => {
+                f("len", int(self.len_byte()));
+                f("type", int(self.routing_type()));
+                f("segleft", int(self.segleft()));
+                f("reserved", int(r32(self.b, 4)));
+            }
+            _ => f("len", int(self.len_byte())),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 /// An option of a Hop-by-Hop or Destination Options header (scapy's `Pad1`, `PadN`,
 /// `RouterAlert`, `HBHOptUnknown`). Unset `optlen` fields are computed.
 #[derive(Debug, Clone, PartialEq)]
@@ -880,7 +1046,7 @@ use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_IP
 /// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
 /// its end (a partial view: an IPv6 header quoted in an ICMPv6 error) has only those
 /// fields.
-fn captured(v: &crate::dissect::Ipv6View<'_>, field: &str) -> bool {
+fn captured(v: &Ipv6View<'_>, field: &str) -> bool {
     !v.is_partial() || v.has(field)
 }
 

@@ -35,6 +35,32 @@ pub static LOOPBACK_TYPES: &[(u64, &str)] = &[
     (30, "IPv6"),
 ];
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, int};
+
+/// BSD loopback header (4 bytes): the decoded address family.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopbackView {
+    pub(crate) family: u32,
+}
+
+impl LoopbackView {
+    /// Address family (2 IPv4; 24, 28, 30 IPv6).
+    pub fn family(&self) -> u32 {
+        self.family
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, '_>) {
+        f("type", int(self.family));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 define_layer! {
     /// A BSD loopback (DLT_NULL) header: the family in host byte order. The field takes
     /// 16-bit values: a larger family could not be told from a byte-swapped one.

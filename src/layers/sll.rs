@@ -49,6 +49,95 @@ pub static PKT_TYPES: &[(u64, &str)] = &[
     (4, "sent-by-us"),
 ];
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, FieldValue, int};
+use crate::wire::{r8, r16, r32};
+
+/// Linux cooked capture header, SLL (16 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct SllView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> SllView<'a> {
+    /// Packet type (0 unicast to us, 4 sent by us...).
+    pub fn pkttype(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Link-layer address type (ARPHRD_*).
+    pub fn lladdrtype(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Link-layer address length.
+    pub fn lladdrlen(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// The 8 address bytes (the first `lladdrlen` are the address).
+    pub fn src(&self) -> &'a [u8] {
+        self.0.get(6..14).unwrap_or(&[])
+    }
+    /// Ether type of the payload.
+    pub fn proto(&self) -> u16 {
+        r16(self.0, 14)
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("pkttype", int(self.pkttype()));
+        f("lladdrtype", int(self.lladdrtype()));
+        f("lladdrlen", int(self.lladdrlen()));
+        f("src", FieldValue::Bytes(self.src()));
+        f("proto", int(self.proto()));
+    }
+}
+
+/// Linux cooked capture header v2, SLL2 (20 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Sll2View<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Sll2View<'a> {
+    /// Ether type of the payload.
+    pub fn proto(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Reserved.
+    pub fn reserved(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Interface index.
+    pub fn ifindex(&self) -> u32 {
+        r32(self.0, 4)
+    }
+    /// Link-layer address type (ARPHRD_*).
+    pub fn lladdrtype(&self) -> u16 {
+        r16(self.0, 8)
+    }
+    /// Packet type.
+    pub fn pkttype(&self) -> u8 {
+        r8(self.0, 10)
+    }
+    /// Link-layer address length.
+    pub fn lladdrlen(&self) -> u8 {
+        r8(self.0, 11)
+    }
+    /// The 8 address bytes.
+    pub fn src(&self) -> &'a [u8] {
+        self.0.get(12..20).unwrap_or(&[])
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("proto", int(self.proto()));
+        f("reserved", int(self.reserved()));
+        f("ifindex", int(self.ifindex()));
+        f("lladdrtype", int(self.lladdrtype()));
+        f("pkttype", int(self.pkttype()));
+        f("lladdrlen", int(self.lladdrlen()));
+        f("src", FieldValue::Bytes(self.src()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 define_layer! {
     /// A Linux cooked capture (SLL) header.
     pub struct CookedLinux("CookedLinux") {

@@ -111,6 +111,210 @@ fn int_layout(kind: u8) -> Option<&'static [usize]> {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, end_in, int};
+use crate::wire::{r8, r16, r32};
+
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+pub(crate) const TCP_ENDS: &[(&str, usize)] = &[
+    ("sport", 2),
+    ("dport", 4),
+    ("seq", 8),
+    ("ack", 12),
+    ("dataofs", 13),
+    ("reserved", 13),
+    ("flags", 14),
+    ("window", 16),
+    ("chksum", 18),
+    ("urgptr", 20),
+    ("options", 20),
+];
+
+/// A TCP option, borrowed (the same split as the owned `TcpOption`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpOpt<'a> {
+    /// End of option list.
+    Eol,
+    /// No operation.
+    Nop,
+    /// Maximum segment size.
+    Mss(u16),
+    /// Window scale.
+    WScale(u8),
+    /// SACK permitted.
+    SAckOK,
+    /// SACK blocks (pairs of 32-bit edges, raw).
+    SAck(&'a [u8]),
+    /// Timestamp value and echo reply.
+    Timestamp(u32, u32),
+    /// Any other kind, or a known kind of an unusual length.
+    Other {
+        /// Option kind.
+        kind: u8,
+        /// Option data.
+        data: &'a [u8],
+    },
+    /// Bytes that do not form an option (bad length, or non-zero bytes after EOL).
+    Raw(&'a [u8]),
+}
+
+/// Iterator over the options of a TCP header.
+#[derive(Debug, Clone)]
+pub struct TcpOpts<'a> {
+    b: &'a [u8],
+    i: usize,
+    done: bool,
+    after_eol: bool,
+}
+
+impl<'a> Iterator for TcpOpts<'a> {
+    type Item = TcpOpt<'a>;
+    fn next(&mut self) -> Option<TcpOpt<'a>> {
+        if self.done {
+            return None;
+        }
+        if self.after_eol {
+            self.done = true;
+            let rest = self.b.get(self.i..).unwrap_or(&[]);
+            let pad = (4 - self.i % 4) % 4;
+            return (!(rest.len() == pad && rest.iter().all(|&x| x == 0)))
+                .then_some(TcpOpt::Raw(rest));
+        }
+        let kind = *self.b.get(self.i)?;
+        match kind {
+            0 => {
+                self.i += 1;
+                self.after_eol = true;
+                Some(TcpOpt::Eol)
+            }
+            1 => {
+                self.i += 1;
+                Some(TcpOpt::Nop)
+            }
+            _ => {
+                let len = match u8_at(self.b, self.i + 1).map(usize::from) {
+                    Some(l) if l >= 2 && self.i + l <= self.b.len() => l,
+                    _ => {
+                        self.done = true;
+                        return Some(TcpOpt::Raw(self.b.get(self.i..).unwrap_or(&[])));
+                    }
+                };
+                let d = self.b.get(self.i + 2..self.i + len).unwrap_or(&[]);
+                self.i += len;
+                Some(match (kind, d.len()) {
+                    (2, 2) => TcpOpt::Mss(r16(d, 0)),
+                    (3, 1) => TcpOpt::WScale(r8(d, 0)),
+                    (4, 0) => TcpOpt::SAckOK,
+                    (5, n) if n % 4 == 0 => TcpOpt::SAck(d),
+                    (8, 8) => TcpOpt::Timestamp(r32(d, 0), r32(d, 4)),
+                    _ => TcpOpt::Other { kind, data: d },
+                })
+            }
+        }
+    }
+}
+
+/// TCP header with its options. Inside an ICMP error (`TCPerror`) it may be cut: 8 bytes
+/// (ports and sequence number only), or a header whose options are partly there.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> TcpView<'a> {
+    /// Source port.
+    pub fn sport(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Destination port.
+    pub fn dport(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Sequence number.
+    pub fn seq(&self) -> u32 {
+        r32(self.0, 4)
+    }
+    /// True when fewer than the 20 fixed bytes are there: a quoted header of 8 bytes, or a
+    /// header cut by the snap length (then also [`TcpView::is_partial`]).
+    pub fn is_short_quote(&self) -> bool {
+        self.0.len() < 20
+    }
+    /// The header's bytes that were captured.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True when the 20 fixed bytes are not all there (an 8-byte quote in an ICMP error,
+    /// or a header cut by the snap length); options cut short do not count.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 20
+    }
+    /// Whether the bytes of `field` (`seq`, `flags`, `window`...) were captured: always,
+    /// unless the header [`is_partial`](TcpView::is_partial)
+    /// ([`field_end`](crate::dissect::field_end) gives where each ends; `options` are the
+    /// option bytes there).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(TCP_ENDS, field).is_none_or(|e| e <= self.0.len())
+    }
+    /// Acknowledgment number.
+    pub fn ack(&self) -> u32 {
+        r32(self.0, 8)
+    }
+    /// Data offset in 32-bit words.
+    pub fn dataofs(&self) -> u8 {
+        r8(self.0, 12) >> 4
+    }
+    /// Reserved bits.
+    pub fn reserved(&self) -> u8 {
+        (r8(self.0, 12) >> 1) & 7
+    }
+    /// Flags (bit 0 FIN ... bit 8 NS).
+    pub fn flags(&self) -> u16 {
+        r16(self.0, 12) & 0x1ff
+    }
+    /// Window.
+    pub fn window(&self) -> u16 {
+        r16(self.0, 14)
+    }
+    /// Checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 16)
+    }
+    /// Urgent pointer.
+    pub fn urgptr(&self) -> u16 {
+        r16(self.0, 18)
+    }
+    /// The option bytes.
+    pub fn options_bytes(&self) -> &'a [u8] {
+        self.0.get(20..).unwrap_or(&[])
+    }
+    /// The options, decoded lazily.
+    pub fn options(&self) -> TcpOpts<'a> {
+        TcpOpts {
+            b: self.options_bytes(),
+            i: 0,
+            done: false,
+            after_eol: false,
+        }
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("sport", int(self.sport()));
+        f("dport", int(self.dport()));
+        f("seq", int(self.seq()));
+        f("ack", int(self.ack()));
+        f("dataofs", int(self.dataofs()));
+        f("reserved", int(self.reserved()));
+        f("flags", int(self.flags()));
+        f("window", int(self.window()));
+        f("chksum", int(self.chksum()));
+        f("urgptr", int(self.urgptr()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 /// A TCP option.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TcpOption {
@@ -777,7 +981,7 @@ pub fn dissect_quoted(data: &[u8]) -> Result<Dissected, ParseError> {
 // Wireshark fields
 // ---------------------------------------------------------------------------------------
 
-use crate::dissect::{TcpOpt, View};
+use crate::dissect::View;
 use crate::fields::{Base, FieldDef, FieldType as Ft, FieldVal, Protocol, VIEW_TCP, on};
 
 /// A flag bit of a header that is not a short quote (tshark stops after 8 bytes of a
@@ -800,7 +1004,7 @@ macro_rules! flag {
 /// ports once their 4 bytes are there, the sequence and acknowledgment numbers, header length and flags only with the
 /// window (16 bytes), the checksum from 18 bytes and the urgent pointer from 20, as tshark
 /// 4.0 prints cut copies.
-fn shown(kind: LayerKind, v: &crate::dissect::TcpView<'_>, field: &str) -> bool {
+fn shown(kind: LayerKind, v: &TcpView<'_>, field: &str) -> bool {
     if !v.is_partial() {
         return true;
     }

@@ -30,6 +30,68 @@ pub const HEADER_LEN: usize = 8;
 /// Default port of both `sport` and `dport` (scapy: 53).
 pub const DEFAULT_PORT: u16 = 53;
 
+// ---------------------------------------------------------------------------------------
+// Zero-copy view
+// ---------------------------------------------------------------------------------------
+
+use crate::dissect::{FieldSink, end_in, int};
+use crate::wire::r16;
+
+/// Where each field of a cut header ends ([`field_end`](crate::dissect::field_end)).
+pub(crate) const UDP_ENDS: &[(&str, usize)] =
+    &[("sport", 2), ("dport", 4), ("len", 6), ("chksum", 8)];
+
+/// UDP header (8 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct UdpView<'a>(pub(crate) &'a [u8]);
+
+impl<'a> UdpView<'a> {
+    /// Source port.
+    pub fn sport(&self) -> u16 {
+        r16(self.0, 0)
+    }
+    /// Destination port.
+    pub fn dport(&self) -> u16 {
+        r16(self.0, 2)
+    }
+    /// Length of header and payload.
+    pub fn len(&self) -> u16 {
+        r16(self.0, 4)
+    }
+    /// True when the length field is zero.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Checksum.
+    pub fn chksum(&self) -> u16 {
+        r16(self.0, 6)
+    }
+    /// The header's bytes that were captured (all 8, unless [`UdpView::is_partial`]).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+    /// True for a header cut by the snap length before its 8th byte.
+    pub fn is_partial(&self) -> bool {
+        self.0.len() < 8
+    }
+    /// Whether the bytes of `field` (`sport`, `dport`, `len`, `chksum`) were captured:
+    /// always, unless the header [`is_partial`](UdpView::is_partial)
+    /// ([`field_end`](crate::dissect::field_end)).
+    pub fn has(&self, field: &str) -> bool {
+        end_in(UDP_ENDS, field).is_none_or(|e| e <= self.0.len())
+    }
+    pub(crate) fn for_each_field(&self, f: FieldSink<'_, 'a>) {
+        f("sport", int(self.sport()));
+        f("dport", int(self.dport()));
+        f("len", int(self.len()));
+        f("chksum", int(self.chksum()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Owned layer
+// ---------------------------------------------------------------------------------------
+
 define_layer! {
     /// A UDP header.
     pub struct UDP("UDP") {
@@ -136,7 +198,7 @@ use crate::fields::{Base, FieldDef, FieldType, FieldVal, Protocol, VIEW_UDP, on}
 
 /// Whether the bytes of `field` (the owned model's name) were captured: a header cut before
 /// its end (a partial view) has only those fields, as tshark shows them.
-fn captured(kind: crate::layers::LayerKind, v: &crate::dissect::UdpView<'_>, field: &str) -> bool {
+fn captured(kind: crate::layers::LayerKind, v: &UdpView<'_>, field: &str) -> bool {
     // Of a header quoted in an ICMP error and cut, tshark shows nothing.
     !v.is_partial() || crate::bind::base_kind(kind) == kind && v.has(field)
 }

@@ -11,8 +11,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::views::{FieldSink, FieldValue};
-use super::{Malformed, MalformedReason};
+use crate::dissect::{FieldSink, FieldValue, Malformed, MalformedReason};
 use crate::layers::dns::{self as dns_layer, NameWalkErr};
 use crate::wire::{array_at, be16, be32, u8_at};
 
