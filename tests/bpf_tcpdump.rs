@@ -208,8 +208,14 @@ fn run_sets(sets: Vec<(Set, PathBuf, bool)>, what: &str) {
     t.eval_vs_tcpdump.extend(tb.eval_vs_tcpdump);
     t.theirs_vs_ours.extend(tb.theirs_vs_ours);
     t.print_diffs.extend(tb.print_diffs);
+    // Remove only the files this test wrote (named by `tmp`), never a capture: the clone
+    // itself may sit under the temporary directory.
     for (_, p, _) in &sets {
-        if p.starts_with(std::env::temp_dir()) {
+        let ours = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("pktforge-bpf-"));
+        if ours && p.starts_with(std::env::temp_dir()) && !p.starts_with(common::root()) {
             let _ = std::fs::remove_file(p);
         }
     }
