@@ -427,3 +427,29 @@ fn hostile_expressions_are_refused_or_parsed() {
     }
     assert!(Filter::new(&"a".repeat(100_000)).is_err());
 }
+
+/// tcpdump's `-e` before the filter words: clap gives `-e` the next word, which is the
+/// filter's first (`read F -e udp port 53`) or the file (`read -e F udp port 53`).
+#[test]
+fn link_header_flag_before_filter_words() {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/server-ether.pcap");
+    let f = f.to_str().unwrap();
+    let want = bin()
+        .args(["read", "-e", "-f", "udp port 53", f])
+        .output()
+        .unwrap();
+    assert!(want.status.success());
+    assert!(want.stdout.len() > 1000);
+    for args in [
+        &["read", f, "-e", "udp", "port", "53"][..],
+        &["read", "-e", f, "udp", "port", "53"][..],
+    ] {
+        let got = bin().args(args).output().unwrap();
+        assert!(
+            got.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&got.stderr)
+        );
+        assert_eq!(got.stdout, want.stdout, "{args:?}");
+    }
+}

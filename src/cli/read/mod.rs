@@ -154,6 +154,9 @@ struct Chosen {
     names: Vec<String>,
     /// The capture file, when it came right after a bare `-e` (`read -e file.pcap`).
     file: Option<PathBuf>,
+    /// The filter's first word, when it came right after a bare `-e` (`read f.pcap -e tcp
+    /// port 80`).
+    word: Option<String>,
 }
 
 /// True when `s` names a field rather than a file: a name of the table, or a lowercase
@@ -173,10 +176,14 @@ fn is_field_name(s: &str) -> bool {
 
 impl Args {
     /// The filter of the trailing words, -f and -Y, compiled (usage error with a caret).
-    fn compile_filter(&self) -> Result<Option<Filter>, CliError> {
+    fn compile_filter(&self, first: Option<&str>) -> Result<Option<Filter>, CliError> {
         let mut parts: Vec<String> = Vec::new();
-        if !self.filter_words.is_empty() {
-            parts.push(self.filter_words.join(" "));
+        let words: Vec<&str> = first
+            .into_iter()
+            .chain(self.filter_words.iter().map(String::as_str))
+            .collect();
+        if !words.is_empty() {
+            parts.push(words.join(" "));
         }
         parts.extend(self.filter.iter().cloned());
         parts.extend(self.display_filter.iter().cloned());
@@ -211,6 +218,10 @@ impl Args {
                 c.link_header = true;
             } else if is_field_name(v) {
                 c.names.push(v.clone());
+            } else if self.file.is_some() && c.word.is_none() && !Path::new(v).exists() {
+                // `read f.pcap -e tcp port 80`: clap gave -e the filter's first word.
+                c.link_header = true;
+                c.word = Some(v.clone());
             } else if c.file.is_none() {
                 // `read -e file.pcap`: clap gave the file to -e.
                 c.link_header = true;
@@ -430,8 +441,14 @@ struct ReadEnd {
 /// worker threads dissect and format batches in parallel, and this thread writes their output
 /// in file order.
 pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
-    let chosen = a.chosen();
+    let mut chosen = a.chosen();
     let path = match (a.file.as_deref(), a.read.as_deref(), chosen.file.as_deref()) {
+        // `read -e f.pcap tcp port 80`: clap gave the file to -e and FILE the filter's first
+        // word.
+        (Some(w), None, Some(extra)) if extra.exists() && !w.exists() && chosen.word.is_none() => {
+            chosen.word = Some(w.display().to_string());
+            extra.to_path_buf()
+        }
         (Some(_), _, Some(extra)) | (_, Some(_), Some(extra)) => {
             return Err(CliError::Usage(format!(
                 "error: -e {}: not a field name (`pktforge fields` lists them)",
@@ -451,7 +468,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         }
     };
     let columns = field_output(a, &chosen)?;
-    let filter = a.compile_filter()?;
+    let filter = a.compile_filter(chosen.word.as_deref())?;
     let shown = path.display().to_string();
     let opened = if a.no_mmap {
         CaptureReader::open(&path)
