@@ -16,8 +16,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 mod support;
 use pktforge::dissect::{Dissection, dissect_frame};
-use pktforge::fields::Frame;
-use pktforge::filter::{Filter, FilterLink, Input};
+use pktforge::filter::Filter;
 use pktforge::output::FrameMeta;
 
 const EXPRS: &[(&str, &str)] = &[
@@ -36,7 +35,6 @@ const EXPRS: &[(&str, &str)] = &[
 
 fn bench(c: &mut Criterion) {
     let (link, pkts) = support::load();
-    let fl = FilterLink::from_pcap(1).unwrap_or(FilterLink::Ether);
     let mut g = c.benchmark_group("filter");
     g.throughput(Throughput::Elements(pkts.len() as u64));
     g.measurement_time(Duration::from_secs(8));
@@ -66,31 +64,10 @@ fn bench(c: &mut Criterion) {
                         orig_len: p.orig_len,
                         cap_len: p.data.len() as u32,
                     };
-                    let frame;
-                    let input = if f.needs_dissection() {
-                        dissect_frame(link, &p.data, p.orig_len as usize, &mut d);
-                        frame = Frame {
-                            meta: &meta,
-                            first_ts: (0, 0),
-                            prev_ts: (0, 0),
-                            data: &p.data,
-                            d: &d,
-                        };
-                        Input {
-                            link: fl,
-                            data: &p.data,
-                            wire_len: p.orig_len,
-                            frame: Some(&frame),
-                        }
-                    } else {
-                        Input {
-                            link: fl,
-                            data: &p.data,
-                            wire_len: p.orig_len,
-                            frame: None,
-                        }
-                    };
-                    kept += usize::from(f.matches(&input));
+                    kept += usize::from(
+                        f.matches_frame(1, &meta, &p.data, ((0, 0), (0, 0)), &mut d)
+                            .0,
+                    );
                 }
                 black_box(kept)
             })

@@ -17,11 +17,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pktforge::LinkType;
 use pktforge::capture::{CaptureReader, LinkTypeNumber, PcapWriter};
-use pktforge::dissect::{Dissection, dissect_frame};
-use pktforge::fields::Frame;
-use pktforge::filter::{Filter, FilterLink, Input};
+use pktforge::dissect::Dissection;
+use pktforge::filter::Filter;
 use pktforge::output::FrameMeta;
 
 fn tmp(name: &str) -> PathBuf {
@@ -201,26 +199,9 @@ fn ours(f: &Filter, pkts: &[Pkt]) -> BTreeSet<u64> {
     let mut d = Dissection::new();
     let mut kept = BTreeSet::new();
     for p in pkts {
-        dissect_frame(
-            LinkType::from_pcap(p.link),
-            &p.data,
-            p.meta.orig_len as usize,
-            &mut d,
-        );
-        let frame = Frame {
-            meta: &p.meta,
-            first_ts: first,
-            prev_ts: p.prev,
-            data: &p.data,
-            d: &d,
-        };
-        let input = Input {
-            link: FilterLink::from_pcap(p.link).unwrap_or(FilterLink::Raw),
-            data: &p.data,
-            wire_len: p.meta.orig_len,
-            frame: Some(&frame),
-        };
-        if f.matches(&input) {
+        if f.matches_frame(p.link, &p.meta, &p.data, (first, p.prev), &mut d)
+            .0
+        {
             kept.insert(p.meta.number);
         }
     }

@@ -43,7 +43,10 @@ pub use ast::{Expr, FilterError};
 pub use eval::{FilterLink, Input};
 pub use parse::ParseOptions;
 
+use crate::dissect::Dissection;
 use crate::fields::Frame;
+use crate::output::FrameMeta;
+use crate::packet::LinkType;
 
 /// A compiled filter: parse once, evaluate on every packet without allocating.
 #[derive(Debug, Clone)]
@@ -147,47 +150,67 @@ impl Filter {
         eval::eval(&self.expr, p).unwrap_or(false)
     }
 
-    /// Whether a packet with these bytes, of pcap link type `link`, passes (display terms
-    /// are evaluated on a dissection made here).
-    pub fn matches_bytes(&self, link: u32, data: &[u8], wire_len: u32) -> bool {
-        let Some(fl) = FilterLink::from_pcap(link) else {
-            return false;
-        };
+    /// Whether a frame of pcap link type `link` passes. tcpdump atoms read its bytes; display
+    /// terms read a dissection of it, made into `d` only when the filter has such terms.
+    /// Returns whether it passed and whether `d` now holds the frame's dissection (so the
+    /// caller need not dissect it again). `times` are the first frame's and the previous
+    /// frame's (`frame.time_relative`, `frame.time_delta`). On a link type filters do not
+    /// know, tcpdump atoms match nothing; display terms still work.
+    pub fn matches_frame<'a>(
+        &self,
+        link: u32,
+        meta: &FrameMeta,
+        data: &'a [u8],
+        times: ((i64, u32), (i64, u32)),
+        d: &mut Dissection<'a>,
+    ) -> (bool, bool) {
+        let known = FilterLink::from_pcap(link);
         if !self.display {
-            return self.matches(&Input {
+            let Some(fl) = known else {
+                return (false, false);
+            };
+            let input = Input {
                 link: fl,
                 data,
-                wire_len,
+                wire_len: meta.orig_len,
                 frame: None,
-            });
+            };
+            return (self.matches(&input), false);
         }
-        let mut d = crate::dissect::Dissection::new();
-        crate::dissect::dissect_frame(
-            crate::packet::LinkType::from_pcap(link),
+        if known.is_none() && !only_display(&self.expr) {
+            return (false, false);
+        }
+        crate::dissect::dissect_frame(LinkType::from_pcap(link), data, meta.orig_len as usize, d);
+        let frame = Frame {
+            meta,
+            first_ts: times.0,
+            prev_ts: times.1,
             data,
-            wire_len as usize,
-            &mut d,
-        );
-        let meta = crate::output::FrameMeta {
+            d,
+        };
+        let input = Input {
+            // Only display terms are evaluated when the link type is not one filters know.
+            link: known.unwrap_or(FilterLink::Raw),
+            data,
+            wire_len: meta.orig_len,
+            frame: Some(&frame),
+        };
+        (self.matches(&input), true)
+    }
+
+    /// Whether a packet with these bytes, of pcap link type `link`, passes (display terms
+    /// are evaluated on a dissection made here; relative times are 0).
+    pub fn matches_bytes(&self, link: u32, data: &[u8], wire_len: u32) -> bool {
+        let meta = FrameMeta {
             number: 1,
             ts_sec: 0,
             ts_nsec: 0,
             orig_len: wire_len,
             cap_len: u32::try_from(data.len()).unwrap_or(u32::MAX),
         };
-        let frame = Frame {
-            meta: &meta,
-            first_ts: (0, 0),
-            prev_ts: (0, 0),
-            data,
-            d: &d,
-        };
-        self.matches(&Input {
-            link: fl,
-            data,
-            wire_len,
-            frame: Some(&frame),
-        })
+        let mut d = Dissection::new();
+        self.matches_frame(link, &meta, data, ((0, 0), (0, 0)), &mut d)
+            .0
     }
 }
 

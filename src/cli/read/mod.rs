@@ -34,7 +34,7 @@ use crate::capture::{
 use crate::cli::{CliError, CliResult};
 use crate::dissect::{Dissection, dissect_frame};
 use crate::fields::Frame;
-use crate::filter::{Filter, FilterLink, Input};
+use crate::filter::Filter;
 use crate::output::columns::{FieldsFormat, Selection, write_fields_line, write_header};
 use crate::output::{FrameMeta, write_json, write_json_fields};
 use crate::packet::{LinkType, Packet, hexdump};
@@ -598,52 +598,6 @@ fn first_packet(reader: &CaptureReader) -> Option<(u32, (i64, u32))> {
     Some((p.link.0, (p.ts_sec, p.ts_nsec)))
 }
 
-/// Whether the packet passes `f`: display terms read a dissection made into `d` (and
-/// `dissected` says it was).
-#[allow(clippy::too_many_arguments)]
-fn passes<'a>(
-    f: &Filter,
-    meta: &FrameMeta,
-    link: u32,
-    data: &'a [u8],
-    first_ts: (i64, u32),
-    prev_ts: (i64, u32),
-    d: &mut Dissection<'a>,
-    dissected: &mut bool,
-) -> bool {
-    let fl = match FilterLink::from_pcap(link) {
-        Some(l) => l,
-        // Display terms work on any link; tcpdump atoms then match nothing.
-        None => FilterLink::Raw,
-    };
-    if !f.needs_dissection() {
-        if FilterLink::from_pcap(link).is_none() {
-            return false;
-        }
-        return f.matches(&Input {
-            link: fl,
-            data,
-            wire_len: meta.orig_len,
-            frame: None,
-        });
-    }
-    dissect_frame(LinkType::from_pcap(link), data, meta.orig_len as usize, d);
-    *dissected = true;
-    let frame = Frame {
-        meta,
-        first_ts,
-        prev_ts,
-        data,
-        d,
-    };
-    f.matches(&Input {
-        link: fl,
-        data,
-        wire_len: meta.orig_len,
-        frame: Some(&frame),
-    })
-}
-
 /// The reader thread: packets into batches, `-w` in file order. With a filter and -c or
 /// -w, it filters here (so that -c counts matches and -w writes them) and sends only what
 /// passed.
@@ -716,17 +670,7 @@ fn read_batches(
                 cap_len: pkt.caplen,
             };
             let mut dd = d.recycle();
-            let mut dissected = false;
-            let ok = passes(
-                f,
-                &meta,
-                pkt.link.0,
-                pkt.data,
-                first,
-                before,
-                &mut dd,
-                &mut dissected,
-            );
+            let (ok, _) = f.matches_frame(pkt.link.0, &meta, pkt.data, (first, before), &mut dd);
             d = dd.recycle();
             if !ok {
                 continue;
@@ -873,18 +817,12 @@ fn format_batch(batch: &Batch, w: &Work<'_>) -> Out {
         };
         let mut dissected = false;
         if let Some(flt) = filter {
-            if !passes(
-                flt,
-                &meta,
-                r.link.0,
-                data,
-                first_ts,
-                r.prev_ts,
-                &mut d,
-                &mut dissected,
-            ) {
+            let (ok, made) =
+                flt.matches_frame(r.link.0, &meta, data, (first_ts, r.prev_ts), &mut d);
+            if !ok {
                 continue;
             }
+            dissected = made;
         }
         matched += 1;
         // With a filter, --count counts matches: nothing more to decode.
