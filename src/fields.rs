@@ -632,29 +632,14 @@ mod tests {
     fn every_field_reads_random_packets() {
         use crate::dissect::dissect;
         use crate::packet::LinkType;
-        let mut x: u32 = 0x2545_f491;
-        let mut buf = [0u8; 256];
         let mut out = Vec::new();
-        for round in 0..2000 {
-            for b in buf.iter_mut() {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                *b = x as u8;
-            }
-            let link = [
-                LinkType::Ether,
-                LinkType::RawIp,
-                LinkType::Sll,
-                LinkType::Ipv6,
-            ][round % 4];
-            match round % 4 {
-                1 => buf[0] = 0x45,
-                3 => buf[0] = 0x60,
-                _ => {}
-            }
-            let n = (x as usize) % buf.len();
-            let data = &buf[..n];
+        let links = [
+            (LinkType::Ether, None),
+            (LinkType::RawIp, Some(0x45)),
+            (LinkType::Sll, None),
+            (LinkType::Ipv6, Some(0x60)),
+        ];
+        crate::wire::random_packets(0x2545_f491, 2000, 256, &links, |_, link, data| {
             let mut d = Dissection::new();
             dissect(link, data, &mut d);
             let meta = FrameMeta {
@@ -677,6 +662,6 @@ mod tests {
                     write_value(&mut out, def.base, v);
                 });
             }
-        }
+        });
     }
 }

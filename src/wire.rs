@@ -85,3 +85,35 @@ pub(crate) fn v4(b: &[u8], off: usize) -> Ipv4Addr {
 pub(crate) fn v6(b: &[u8], off: usize) -> Ipv6Addr {
     Ipv6Addr::from(array_at::<16>(b, off).unwrap_or([0; 16]))
 }
+
+/// Random packets for the no-panic tests: `rounds` buffers of xorshift bytes from `seed`,
+/// each cut to a random length under `max`, on the link types of `links` in turn, the
+/// first byte set where a link gives one (0x45 for raw IPv4, 0x60 for raw IPv6). `f` gets
+/// the round, the link type and the bytes.
+#[cfg(test)]
+pub(crate) fn random_packets(
+    seed: u32,
+    rounds: usize,
+    max: usize,
+    links: &[(crate::packet::LinkType, Option<u8>)],
+    mut f: impl FnMut(usize, crate::packet::LinkType, &[u8]),
+) {
+    let mut x = seed;
+    let mut buf = vec![0u8; max];
+    for round in 0..rounds {
+        for b in buf.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *b = x as u8;
+        }
+        let Some(&(link, first)) = links.get(round % links.len().max(1)) else {
+            return;
+        };
+        if let (Some(v), Some(b0)) = (first, buf.first_mut()) {
+            *b0 = v;
+        }
+        let n = (x as usize) % max.max(1);
+        f(round, link, &buf[..n]);
+    }
+}

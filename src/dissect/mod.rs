@@ -1310,37 +1310,23 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic() {
-        let mut x: u32 = 0x1234_5678;
-        let mut buf = [0u8; 200];
-        for round in 0..3000 {
-            for b in buf.iter_mut() {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                *b = x as u8;
-            }
-            let link = [
-                LinkType::Ether,
-                LinkType::Ipv4,
-                LinkType::Ipv6,
-                LinkType::Sll,
-            ][round % 4];
-            if round % 4 == 1 {
-                buf[0] = 0x45;
-            }
-            if round % 4 == 2 {
-                buf[0] = 0x60;
-            }
-            let n = (x as usize) % buf.len();
+        let links = [
+            (LinkType::Ether, None),
+            (LinkType::Ipv4, Some(0x45)),
+            (LinkType::Ipv6, Some(0x60)),
+            (LinkType::Sll, None),
+        ];
+        crate::wire::random_packets(0x1234_5678, 3000, 200, &links, |round, link, data| {
+            let wire = 200;
             let mut d = Dissection::new();
-            dissect(link, &buf[..n], &mut d);
-            let q = Packet::parse(link, &buf[..n]);
+            dissect(link, data, &mut d);
+            let q = Packet::parse(link, data);
             assert_eq!(kinds(&d), owned_kinds(&q), "round {round}");
             // The same bytes as a cut copy of a longer packet.
-            dissect_frame(link, &buf[..n], buf.len(), &mut d);
-            let q = Packet::parse_frame(link, &buf[..n], buf.len());
+            dissect_frame(link, data, wire, &mut d);
+            let q = Packet::parse_frame(link, data, wire);
             assert_eq!(kinds(&d), owned_kinds(&q), "round {round} cut");
             assert_eq!(d.partial_index(), q.partial_index(), "round {round} cut");
-        }
+        });
     }
 }

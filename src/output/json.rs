@@ -314,30 +314,17 @@ mod tests {
     fn random_bytes_give_valid_json() {
         use crate::dissect::dissect;
         use crate::packet::LinkType;
-        let mut x: u32 = 0x9e37_79b9;
-        let mut buf = [0u8; 300];
         let mut out = Vec::new();
-        for round in 0..3000 {
-            for b in buf.iter_mut() {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                *b = x as u8;
-            }
-            let link = [
-                LinkType::Ether,
-                LinkType::RawIp,
-                LinkType::Sll,
-                LinkType::Ipv6,
-            ][round % 4];
-            match round % 4 {
-                1 => buf[0] = 0x45,
-                3 => buf[0] = 0x60,
-                _ => {}
-            }
-            let n = (x as usize) % buf.len();
+        let links = [
+            (LinkType::Ether, None),
+            (LinkType::RawIp, Some(0x45)),
+            (LinkType::Sll, None),
+            (LinkType::Ipv6, Some(0x60)),
+        ];
+        crate::wire::random_packets(0x9e37_79b9, 3000, 300, &links, |round, link, data| {
+            let n = data.len();
             let mut d = Dissection::new();
-            dissect(link, &buf[..n], &mut d);
+            dissect(link, data, &mut d);
             out.clear();
             let meta = FrameMeta {
                 number: round as u64,
@@ -352,6 +339,6 @@ mod tests {
             });
             assert!(v.is_object());
             assert_eq!(out.last(), Some(&b'\n'));
-        }
+        });
     }
 }
