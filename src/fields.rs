@@ -520,12 +520,28 @@ pub fn lookup(name: &str) -> Option<&'static FieldDef> {
 /// The table's names closest to `name` (edit distance), at most `n`, closest first: for
 /// "did you mean" in error messages.
 pub fn closest(name: &str, n: usize) -> Vec<&'static str> {
-    let mut scored: Vec<(usize, &'static str)> = all()
-        .map(|f| (edit_distance(name, f.name), f.name))
-        .filter(|&(d, cand)| d <= (cand.len() / 3).max(2))
+    nearest(name, all().map(|f| f.name), n)
+}
+
+/// The names of `names` within a small edit distance of `w` (at most a third of the name,
+/// and at least 2 for names of 3 bytes or more), at most `n`, closest first; `w` itself is
+/// not listed.
+pub fn nearest<'n>(w: &str, names: impl IntoIterator<Item = &'n str>, n: usize) -> Vec<&'n str> {
+    let mut scored: Vec<(usize, &'n str)> = names
+        .into_iter()
+        .map(|c| (edit_distance(w, c), c))
+        .filter(|&(d, c)| {
+            d > 0
+                && d <= if c.len() >= 3 {
+                    (c.len() / 3).max(2)
+                } else {
+                    1
+                }
+        })
         .collect();
     scored.sort();
-    scored.into_iter().take(n).map(|(_, s)| s).collect()
+    scored.dedup();
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
 /// Levenshtein distance over bytes (names are ASCII; inputs are capped at 64 bytes so the

@@ -964,7 +964,7 @@ impl Parser<'_> {
                 v.extend(services::IP_PROTOS.iter().map(|(_, n)| *n));
                 v
             };
-            let near = nearest(name, &names, 3);
+            let near = fields::nearest(name, names.iter().copied(), 3);
             let hint = if near.is_empty() {
                 String::new()
             } else {
@@ -1766,30 +1766,11 @@ const KEYWORDS: &[&str] = &[
 
 /// The tcpdump keywords and table fields closest to `w`.
 fn closest_keyword(w: &str) -> Vec<&'static str> {
-    let mut v = nearest(w, KEYWORDS, 3);
+    let mut v = fields::nearest(w, KEYWORDS.iter().copied(), 3);
     if v.is_empty() {
         v = fields::closest(w, 3);
     }
     v
-}
-
-/// The names within a small edit distance of `w`, closest first.
-fn nearest<'n>(w: &str, names: &[&'n str], n: usize) -> Vec<&'n str> {
-    let mut scored: Vec<(usize, &str)> = names
-        .iter()
-        .map(|c| (fields::edit_distance(w, c), *c))
-        .filter(|&(d, c)| {
-            d > 0
-                && d <= if c.len() >= 3 {
-                    (c.len() / 3).max(2)
-                } else {
-                    1
-                }
-        })
-        .collect();
-    scored.sort();
-    scored.dedup();
-    scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
 fn qproto_name(p: QProto) -> &'static str {
