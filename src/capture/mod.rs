@@ -6,6 +6,8 @@
 //!   regular file instead and lends packets straight out of the mapping ([`MappedFile`]).
 //! - [`PcapWriter`] writes classic pcap; [`PcapNgWriter`] writes pcapng (one interface per
 //!   link type seen).
+//! - [`PacketSource`] is what the read pipeline takes: a file ([`FileSource`]), a live
+//!   socket, or packets in memory ([`MemorySource`]).
 //! - [`LinkTypeNumber`] names the `LINKTYPE_*` numbers both formats use.
 
 pub mod linktype;
@@ -13,9 +15,11 @@ pub mod mapped;
 pub mod pcap_writer;
 pub mod pcapng_writer;
 pub mod reader;
+pub mod source;
 
 pub use linktype::LinkTypeNumber;
 pub use mapped::MappedFile;
 pub use pcap_writer::PcapWriter;
 pub use pcapng_writer::PcapNgWriter;
 pub use reader::{CaptureError, CaptureReader, FileFormat, InterfaceInfo, RawPacket};
+pub use source::{FileSource, MemorySource, OwnedPacket, PacketSource};
