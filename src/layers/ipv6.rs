@@ -588,7 +588,8 @@ define_layer! {
             "Hop limit (64 when unset, 255 under a Neighbor Discovery message)", auto();
         src: Option<Ipv6Addr> = None, FieldKind::Ipv6, "None",
             "Source address (from the route to dst when unset)", auto();
-        dst: Ipv6Addr = Ipv6Addr::LOCALHOST, FieldKind::Ipv6, "None", "Destination address";
+        dst: Option<Ipv6Addr> = None, FieldKind::Ipv6, "None",
+            "Destination address (::1 when unset, or the Neighbor Discovery overload)", auto();
     }
 }
 
@@ -622,14 +623,13 @@ fn resolved_nh(nh: Option<u8>, me: LayerKind, next: Option<&Layer>) -> u8 {
 }
 
 impl IPv6 {
-    /// The destination that will be written (with the Neighbor Discovery overload when
-    /// `dst` is left at `::1` and `next` is an ND message).
+    /// The destination that will be written: `dst` when set (a dissected header always
+    /// sets it, so it rebuilds to its bytes), else the Neighbor Discovery overload when
+    /// `next` is an ND message, else `::1`, as scapy's overloaded fields yield to fields set.
     pub fn resolved_dst(&self, next: Option<&Layer>) -> Ipv6Addr {
-        if self.dst == Ipv6Addr::LOCALHOST {
-            nd_overload(next).unwrap_or(self.dst)
-        } else {
-            self.dst
-        }
+        self.dst
+            .or_else(|| nd_overload(next))
+            .unwrap_or(Ipv6Addr::LOCALHOST)
     }
 
     /// The source address that will be written: `src`, or the route's source for `dst`.
@@ -721,9 +721,11 @@ fn from_header(h: &[u8]) -> IPv6 {
         nh: u8_at(h, 6),
         hlim: u8_at(h, 7),
         src: array_at::<16>(h, 8).map(Ipv6Addr::from),
-        dst: array_at::<16>(h, 24)
-            .map(Ipv6Addr::from)
-            .unwrap_or(Ipv6Addr::UNSPECIFIED),
+        dst: Some(
+            array_at::<16>(h, 24)
+                .map(Ipv6Addr::from)
+                .unwrap_or(Ipv6Addr::UNSPECIFIED),
+        ),
         ..Default::default()
     }
 }
@@ -1151,7 +1153,7 @@ mod tests {
         assert_eq!((ip.version, ip.tc, ip.fl), (6, 0x12, 0x34567));
         assert_eq!((ip.plen, ip.nh, ip.hlim), (Some(8), Some(58), Some(5)));
         assert_eq!(ip.src, Some("fd00::2".parse().unwrap()));
-        assert_eq!(ip.dst, "2001:db8::1".parse::<Ipv6Addr>().unwrap());
+        assert_eq!(ip.dst, Some("2001:db8::1".parse::<Ipv6Addr>().unwrap()));
         for k in 0..40 {
             assert_eq!(dissect(&b[..k]).unwrap_err(), truncated("IPv6", 40, k));
         }

@@ -62,12 +62,18 @@ impl LoopbackView {
 // ---------------------------------------------------------------------------------------
 
 define_layer! {
-    /// A BSD loopback (DLT_NULL) header: the family in host byte order. The field takes
-    /// 16-bit values: a larger family could not be told from a byte-swapped one.
+    /// A BSD loopback (DLT_NULL) header: the family in host byte order (little endian
+    /// when built), or in the byte order a dissected header came in, so that it rebuilds to
+    /// its bytes.
     pub struct Loopback("Loopback") {
         type_ as "type": Option<u32> = None, FieldKind::Enum(16), "2",
             "Address family of the payload (from the binding table when unset, else 2)",
             values(LOOPBACK_TYPES), auto();
+    }
+    extra {
+        /// The dissected header was big endian (a big-endian host's capture, as
+        /// [`null_family`] tells). Not a scapy field.
+        big_endian: bool = false;
     }
 }
 
@@ -102,7 +108,15 @@ impl Proto for Loopback {
     }
 
     fn build(&self, cx: &BuildCx<'_>, out: &mut Vec<u8>) -> Result<(), BuildError> {
-        out.extend_from_slice(&family(self.type_, cx).to_le_bytes());
+        let f = family(self.type_, cx);
+        // In the byte order it came in (the roundtrip fuzz target found big-endian headers
+        // rebuilt little endian), and big endian for a family that would read back as
+        // another one little endian.
+        if self.big_endian || f > 0xffff {
+            out.extend_from_slice(&f.to_be_bytes());
+        } else {
+            out.extend_from_slice(&f.to_le_bytes());
+        }
         Ok(())
     }
 }
@@ -123,6 +137,7 @@ pub fn dissect(data: &[u8]) -> Result<Dissected, ParseError> {
     let h = array_at::<4>(data, 0).ok_or_else(|| truncated("Loopback", 4, data.len()))?;
     let l = Loopback {
         type_: Some(null_family(h)),
+        big_endian: u32::from_le_bytes(h) > 0xffff,
         ..Default::default()
     };
     Ok((Layer::Loopback(l), HEADER_LEN))
