@@ -19,7 +19,11 @@ fuzz_target!(|input: &[u8]| {
         return;
     };
     // Half the inputs are taken as cut packets: the wire length says 40 bytes more.
-    let orig = if input.len() % 2 == 0 { data.len() } else { data.len() + 40 };
+    let orig = if input.len() % 2 == 0 {
+        data.len()
+    } else {
+        data.len() + 40
+    };
     let mut d = Dissection::new();
     dissect_frame(link, data, orig, &mut d);
     let meta = FrameMeta {

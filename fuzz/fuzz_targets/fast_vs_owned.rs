@@ -2,10 +2,10 @@
 //! the cut mark and the partial layer (the check of tests/fast_vs_owned.rs), whole and cut.
 #![no_main]
 
-#[path = "common.rs"]
-mod common;
 #[path = "../../tests/support/agree.rs"]
 mod agree;
+#[path = "common.rs"]
+mod common;
 
 use libfuzzer_sys::fuzz_target;
 

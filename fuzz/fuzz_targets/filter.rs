@@ -66,12 +66,25 @@ fuzz_target!(|input: &[u8]| {
         if f.needs_dissection() {
             continue;
         }
-        let want = f.matches(&Input { link: fl, data, wire_len: wire, frame: None });
+        let want = f.matches(&Input {
+            link: fl,
+            data,
+            wire_len: wire,
+            frame: None,
+        });
         let got = vm.accepts(data, wire);
-        assert_eq!(want, got, "{text:?} on a packet of link {link}: evaluator {want}, BPF {got}");
+        assert_eq!(
+            want, got,
+            "{text:?} on a packet of link {link}: evaluator {want}, BPF {got}"
+        );
         // Cut to 64 bytes, the wire length kept.
         let cut = &data[..data.len().min(64)];
-        let want = f.matches(&Input { link: fl, data: cut, wire_len: wire, frame: None });
+        let want = f.matches(&Input {
+            link: fl,
+            data: cut,
+            wire_len: wire,
+            frame: None,
+        });
         assert_eq!(want, vm.accepts(cut, wire), "{text:?} cut to 64 bytes");
     }
 });

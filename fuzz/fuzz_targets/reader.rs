@@ -14,7 +14,14 @@ fn drain(mut r: CaptureReader) -> Seen {
     let limit = 1 << 20;
     while let Some(p) = r.next_packet() {
         match p {
-            Ok(p) => pkts.push((p.ts_sec, p.ts_nsec, p.orig_len, p.link.0, p.interface, p.data.to_vec())),
+            Ok(p) => pkts.push((
+                p.ts_sec,
+                p.ts_nsec,
+                p.orig_len,
+                p.link.0,
+                p.interface,
+                p.data.to_vec(),
+            )),
             Err(e) => {
                 end = Some(format!("{e}"));
                 break;
@@ -49,9 +56,19 @@ pub fn same_both_ways(file: &[u8]) {
     match (&streamed, &mapped) {
         (Some(s), Some(m)) => {
             assert_eq!(s.0, m.0, "same packets mapped and streamed");
-            assert_eq!(s.1.is_some(), m.1.is_some(), "same end: {:?} vs {:?}", s.1, m.1);
+            assert_eq!(
+                s.1.is_some(),
+                m.1.is_some(),
+                "same end: {:?} vs {:?}",
+                s.1,
+                m.1
+            );
         }
         (None, None) => {}
-        _ => panic!("one way opens the file, the other does not: {:?} {:?}", streamed.is_some(), mapped.is_some()),
+        _ => panic!(
+            "one way opens the file, the other does not: {:?} {:?}",
+            streamed.is_some(),
+            mapped.is_some()
+        ),
     }
 }

@@ -20,7 +20,12 @@ fuzz_target!(|input: &[u8]| {
     };
     let clean = p.error().is_none() && p.cut().is_none();
     if clean {
-        assert_eq!(bytes, data, "clean parse rebuilds to its bytes: {}", p.summary());
+        assert_eq!(
+            bytes,
+            data,
+            "clean parse rebuilds to its bytes: {}",
+            p.summary()
+        );
     }
     let q = Packet::parse(link, &bytes);
     if clean {
