@@ -44,6 +44,7 @@ pub mod error;
 pub mod fields;
 pub mod filter;
 pub mod layers;
+pub mod limits;
 pub mod mac;
 pub mod output;
 pub mod packet;

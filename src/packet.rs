@@ -260,8 +260,8 @@ fn is_partial(l: &Layer, captured: usize) -> bool {
 }
 
 /// Upper bound on layers decoded from one packet (each layer consumes bytes or ends the
-/// packet, but this keeps pathological inputs bounded too).
-const MAX_LAYERS: usize = 64;
+/// packet, but this keeps pathological inputs bounded too): the fast dissector's.
+const MAX_LAYERS: usize = crate::dissect::MAX_LAYERS;
 
 impl Packet {
     /// A packet made of these layers.

@@ -99,10 +99,10 @@ pub const MAX_RECORD_LEN: u32 = 16 * 1024 * 1024;
 pub const MAX_INTERFACES: usize = 65_536;
 
 /// The initial buffer size; also the size of each read from the source.
-const BUF_LEN: usize = 1024 * 1024;
+pub(crate) const BUF_LEN: usize = 1024 * 1024;
 
 /// Longest `if_name` kept per interface, in bytes.
-const MAX_NAME_LEN: usize = 256;
+pub(crate) const MAX_NAME_LEN: usize = 256;
 
 /// Classic pcap magics, as read little-endian.
 const MAGIC_USEC: u32 = 0xa1b2_c3d4;

@@ -55,7 +55,7 @@ impl Rng {
 }
 
 /// Longest random payload for an empty bytes field (scapy's `RandBin(RandNum(0, 1200))`).
-const MAX_FUZZ_BYTES: u64 = 1200;
+pub(crate) const MAX_FUZZ_BYTES: u64 = 1200;
 
 /// Gives every fuzzable field of `l` not in `explicit` a random value.
 pub fn fuzz_layer(l: &mut Layer, explicit: &[&str], rng: &mut Rng) {

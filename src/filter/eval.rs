@@ -293,7 +293,7 @@ fn value(a: &Arith, shift: u32, p: &Input<'_, '_>) -> R<u32> {
 // ---------------------------------------------------------------------------------------
 
 /// Most occurrences of the right-hand field kept for a field-to-field comparison.
-const MAX_RHS: usize = 16;
+pub(crate) const MAX_RHS: usize = 16;
 
 fn display(d: &Display, f: &Frame<'_, '_>) -> bool {
     match d {

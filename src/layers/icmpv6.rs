@@ -902,7 +902,7 @@ thread_local! {
 }
 
 /// Most nested Redirected Header packets decoded as packets; deeper ones stay raw.
-const MAX_QUOTE_DEPTH: u8 = 4;
+pub(crate) const MAX_QUOTE_DEPTH: u8 = 4;
 
 fn parse_quoted(b: &[u8]) -> Packet {
     if b.is_empty() {
