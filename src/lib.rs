@@ -47,6 +47,7 @@ pub mod layers;
 pub mod mac;
 pub mod output;
 pub mod packet;
+pub mod pipeline;
 pub mod route;
 pub mod services;
 pub mod value;
