@@ -1,8 +1,11 @@
 //! Several sources as one: merged by timestamp as `mergecap` merges files, or one after the
 //! other (`pktforge read A B` and `read --no-merge A B`).
 //!
-//! The merge is stable: of packets with the same time, the one of the source given first
-//! comes first, as `mergecap` orders them. Each source's next packet is copied into a
+//! Of packets with the same time, the one of the source given *last* comes first: that is
+//! how `mergecap` orders them (Wireshark's `merge_read_packet` scans the files in order and
+//! takes the last one whose next packet is not later than the earliest seen), and the
+//! merged lines are those of `mergecap -F pcap` then `tcpdump`, tie for tie. Within one
+//! source the order never changes. Each source's next packet is copied into a
 //! buffer of its own (reused, so nothing is allocated per packet once the buffers have
 //! grown), which lets the merge look at every source's next packet at once.
 //!
@@ -23,7 +26,7 @@
 //! while let Some(Ok(p)) = m.next_packet() {
 //!     order.push((p.ts_sec, p.data[0]));
 //! }
-//! assert_eq!(order, [(1, b'a'), (1, b'b'), (2, b'b'), (3, b'a')]);
+//! assert_eq!(order, [(1, b'b'), (1, b'a'), (2, b'b'), (3, b'a')]);
 //! ```
 
 use super::{CaptureError, CaptureReader, LinkTypeNumber, PacketSource, RawPacket};
@@ -100,8 +103,8 @@ pub struct MergeSource<S: PacketSource> {
 }
 
 impl<S: PacketSource> MergeSource<S> {
-    /// The packets of all `sources` in time order (stable: equal times keep the order of
-    /// `sources`), as `mergecap` merges files.
+    /// The packets of all `sources` in time order, as `mergecap` merges files (of equal
+    /// times, the later source's packet first, as `mergecap` does).
     pub fn merged(sources: Vec<S>) -> Self {
         Self::new(sources, true)
     }
@@ -167,8 +170,8 @@ impl<S: PacketSource> MergeSource<S> {
             let mut best: Option<(usize, (i64, u32))> = None;
             for (i, input) in self.inputs.iter().enumerate() {
                 let t = (input.head.ts_sec, input.head.ts_nsec);
-                // Strictly earlier only: equal times keep the order of the sources.
-                if input.has_head && best.is_none_or(|(_, b)| t < b) {
+                // Not later: of equal times the later source wins, as in mergecap.
+                if input.has_head && best.is_none_or(|(_, b)| t <= b) {
                     best = Some((i, t));
                 }
             }
@@ -259,22 +262,21 @@ mod tests {
     }
 
     #[test]
-    fn merge_is_by_time_and_stable() {
-        let a = MemorySource::new(vec![at(1, 5, 1), at(2, 0, 1), at(2, 0, 11)]);
-        let b = MemorySource::new(vec![at(1, 5, 2), at(1, 6, 2), at(2, 0, 2)]);
-        let c = MemorySource::new(vec![]);
-        let mut m = MergeSource::merged(vec![a, b, c]);
-        assert_eq!(
-            drain(&mut m),
-            [
-                (1, 5, 1),
-                (1, 5, 2),
-                (1, 6, 2),
-                (2, 0, 1),
-                (2, 0, 11),
-                (2, 0, 2)
-            ]
-        );
+    fn merge_is_by_time_ties_to_the_later_source() {
+        // The order mergecap 4 gives three files with these times (checked by hand with
+        // `mergecap -F pcap` and `tcpdump -xx`; tests/read_merge.rs compares real files).
+        let a = MemorySource::new(vec![
+            at(1, 0, 0x11),
+            at(1, 0, 0x12),
+            at(2, 0, 0x13),
+            at(3, 0, 0x14),
+        ]);
+        let b = MemorySource::new(vec![at(1, 0, 0x21), at(2, 0, 0x22), at(2, 0, 0x23)]);
+        let c = MemorySource::new(vec![at(1, 0, 0x31), at(3, 0, 0x32)]);
+        let e = MemorySource::new(vec![]);
+        let mut m = MergeSource::merged(vec![a, b, e, c]);
+        let tags: Vec<u8> = drain(&mut m).into_iter().map(|x| x.2).collect();
+        assert_eq!(tags, [0x31, 0x21, 0x11, 0x12, 0x22, 0x23, 0x13, 0x32, 0x14]);
         assert!(m.next_packet().is_none());
     }
 

@@ -56,7 +56,9 @@ pub struct Args {
     /// More capture files, then a filter, as tcpdump takes it: `pktforge read f.pcap tcp
     /// port 80`, `pktforge read a.pcap b.pcap udp`. The words after FILE that name existing
     /// files (or `-`) are files; the first word that does not starts the filter. Several
-    /// files are merged by timestamp as `mergecap` merges them (see --no-merge). In the
+    /// files are merged by timestamp as `mergecap` merges them (of equal times, the later
+    /// file's packet first, as mergecap puts them), frames numbered over the merge; see
+    /// --no-merge. In the
     /// filter, tcpdump's capture-filter primitives and Wireshark's display-filter
     /// comparisons (`ip.src == 198.18.0.0/15`) may be mixed; see `-f`.
     #[arg(value_name = "FILE|FILTER")]
