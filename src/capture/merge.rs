@@ -294,6 +294,6 @@ mod tests {
         let mut m: MergeSource<MemorySource> = MergeSource::merged(vec![]);
         assert!(m.next_packet().is_none());
         assert_eq!(m.name(), "");
-        assert_eq!(m.position(), None);
+        assert_eq!(m.position(), Some(0));
     }
 }

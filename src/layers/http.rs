@@ -12,7 +12,7 @@ use crate::fields::{Base, Emit, FieldDef, FieldType, FieldVal, Frame, Protocol, 
 use crate::layers::LayerKind;
 
 /// The starts of a request or response line, as Wireshark decides it (PATCH included,
-/// unlike tcpdump's list in src/cli/read/line.rs).
+/// unlike tcpdump's list in the `tcpdump` section below).
 const STARTS: [&[u8]; 10] = [
     b"GET ",
     b"POST ",
