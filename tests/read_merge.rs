@@ -234,6 +234,10 @@ fn numbers_limit_filter_count_and_write_over_the_merge() {
         text(&ours.stdout).lines().last(),
         Some(total.to_string().as_str())
     );
+    // `-e` before the files: the link header, the files merged.
+    let mut e_first = vec!["read", "-e"];
+    e_first.extend(&files);
+    assert_eq!(run(&e_first).stdout, run(&["read", "-e", &merged]).stdout);
     // JSON (relative times from the merge's first packet) equals that of the merged file.
     assert_eq!(
         with(&["--json"]).stdout,

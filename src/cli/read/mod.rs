@@ -349,11 +349,18 @@ fn cli_error(e: pipeline::Error) -> CliError {
 /// [`pipeline::run`] over them.
 pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let mut chosen = a.chosen();
+    // Files that come after the one `-e` took.
+    let mut first_files: Vec<PathBuf> = Vec::new();
     let path = match (a.file.as_deref(), a.read.as_deref(), chosen.file.as_deref()) {
         // `read -e f.pcap tcp port 80`: clap gave the file to -e and FILE the filter's first
         // word.
         (Some(w), None, Some(extra)) if extra.exists() && !w.exists() && chosen.word.is_none() => {
             chosen.word = Some(w.display().to_string());
+            extra.to_path_buf()
+        }
+        // `read -e a.pcap b.pcap`: clap gave the first file to -e (it is read first).
+        (Some(w), None, Some(extra)) if extra.exists() && w.exists() && chosen.word.is_none() => {
+            first_files.push(w.to_path_buf());
             extra.to_path_buf()
         }
         (Some(_), _, Some(extra)) | (_, Some(_), Some(extra)) => {
@@ -377,6 +384,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     // The words after the file: more files, then the filter. (When -e took the filter's
     // first word, every word after it is the filter's.)
     let mut paths = vec![path];
+    paths.append(&mut first_files);
     let mut words: &[String] = &a.filter_words;
     if chosen.word.is_none() {
         while let Some((w, rest)) = words.split_first().filter(|(w, _)| is_file_word(w)) {
