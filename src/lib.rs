@@ -48,6 +48,7 @@ pub mod limits;
 pub mod mac;
 pub mod output;
 pub mod packet;
+pub mod pipeline;
 pub mod route;
 pub mod services;
 pub mod value;

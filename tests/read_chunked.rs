@@ -1,5 +1,5 @@
 //! `pktforge read` on a mapped classic pcap reads 1 MiB chunks in parallel, guessing where
-//! each chunk's first record starts and checking the guess (src/cli/read/chunked.rs). These
+//! each chunk's first record starts and checking the guess (src/pipeline/chunked.rs). These
 //! files are made to fool the guess: payloads full of well-formed fake pcap records, a
 //! record larger than a chunk, a file cut short and a record too large in a later chunk, in
 //! every classic pcap flavour. Whatever the guess, the output, the messages and the exit

@@ -8,10 +8,13 @@
 //!   link type seen).
 //! - [`PacketSource`] is what the read pipeline takes: a file ([`FileSource`]), a live
 //!   socket, or packets in memory ([`MemorySource`]).
+//! - [`MergeSource`] reads several sources as one, merged by time as `mergecap` does or
+//!   one after the other.
 //! - [`LinkTypeNumber`] names the `LINKTYPE_*` numbers both formats use.
 
 pub mod linktype;
 pub mod mapped;
+pub mod merge;
 pub mod pcap_writer;
 pub mod pcapng_writer;
 pub mod reader;
@@ -19,6 +22,7 @@ pub mod source;
 
 pub use linktype::LinkTypeNumber;
 pub use mapped::MappedFile;
+pub use merge::MergeSource;
 pub use pcap_writer::PcapWriter;
 pub use pcapng_writer::PcapNgWriter;
 pub use reader::{CaptureError, CaptureReader, FileFormat, InterfaceInfo, RawPacket};

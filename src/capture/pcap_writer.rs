@@ -81,6 +81,12 @@ impl<W: Write> PcapWriter<W> {
         self.write_packet_at(data, SystemTime::now())
     }
 
+    /// Pushes buffered records to the underlying writer: the stream is then a valid
+    /// capture holding every record written.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Flushes and returns the underlying writer.
     pub fn into_inner(mut self) -> io::Result<W> {
         self.out.flush()?;

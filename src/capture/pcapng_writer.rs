@@ -128,6 +128,12 @@ impl<W: Write> PcapNgWriter<W> {
         self.write_record(link, secs, d.subsec_nanos(), orig, data, None)
     }
 
+    /// Pushes buffered records to the underlying writer: the stream is then a valid
+    /// capture holding every record written.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Flushes and returns the underlying writer.
     pub fn into_inner(mut self) -> io::Result<W> {
         self.out.flush()?;

@@ -13,8 +13,29 @@ pub trait PacketSource: Send {
     /// after an error.
     fn next_packet(&mut self) -> Option<Result<RawPacket<'_>, CaptureError>>;
 
-    /// What the source reads, for messages: a file name, `eth0`, `memory`.
+    /// What the source reads, for messages: a file name, `eth0`, `memory`. A source over
+    /// several files names the one it read last.
     fn name(&self) -> &str;
+
+    /// True when the source has no packet ready right now, so that what the pipeline holds
+    /// should be written before it asks for the next one (which may wait): a live source
+    /// between bursts says so, and the pipeline then prints its batch and flushes `-w`.
+    /// Called after each packet. Files and memory never need it (the default).
+    fn flush_now(&mut self) -> bool {
+        false
+    }
+
+    /// How far the source has read, in bytes of its files, for a progress bar; `None` when
+    /// it cannot say (the default).
+    fn position(&self) -> Option<u64> {
+        None
+    }
+
+    /// The reader underneath, when the source is one capture file: the pipeline reads a
+    /// mapped one in parallel chunks instead of packet by packet. `None` by default.
+    fn capture_reader(&self) -> Option<&CaptureReader> {
+        None
+    }
 }
 
 /// A [`CaptureReader`] with the name of what it reads.
@@ -33,6 +54,14 @@ impl PacketSource for FileSource {
 
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn position(&self) -> Option<u64> {
+        Some(self.reader.bytes_read())
+    }
+
+    fn capture_reader(&self) -> Option<&CaptureReader> {
+        Some(&self.reader)
     }
 }
 

@@ -430,6 +430,43 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_ARP,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: ARP's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-arp.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// ARP's part of the tcpdump line.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+    use std::net::Ipv4Addr;
+
+    use crate::output::line::hwaddr;
+
+    /// `ARP, Request who-has A tell B, length N` (`len`: everything after the link header).
+    pub(crate) fn line(a: super::ArpView<'_>, len: usize, out: &mut Vec<u8>) {
+        let ip = |b: &[u8]| -> String {
+            <[u8; 4]>::try_from(b)
+                .map_or_else(|_| hex::encode(b), |x| Ipv4Addr::from(x).to_string())
+        };
+        let _ = match a.op() {
+            1 => write!(
+                out,
+                "ARP, Request who-has {} tell {}, length {len}",
+                ip(a.pdst()),
+                ip(a.psrc())
+            ),
+            2 => write!(
+                out,
+                "ARP, Reply {} is-at {}, length {len}",
+                ip(a.psrc()),
+                hwaddr(a.hwsrc(), usize::from(a.hwlen()))
+            ),
+            op => write!(out, "ARP, op {op}, length {len}"),
+        };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

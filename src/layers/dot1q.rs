@@ -222,6 +222,23 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_VLAN,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: 802.1Q's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-vlan.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// 802.1Q's part of the tcpdump line: the tag `-e` prints.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    /// With `-e`: `vlan ID, p PRIO, ethertype ..., length N: `.
+    pub(crate) fn link(v: super::VlanView<'_>, orig_len: u32, out: &mut Vec<u8>) {
+        let _ = write!(out, "vlan {}, p {}, ", v.vlan(), v.prio());
+        crate::layers::ether::tcpdump::ethertype(v.ether_type(), orig_len, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

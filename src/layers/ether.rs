@@ -244,6 +244,35 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_ETHER,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: Ethernet's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-ether.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// Ethernet's part of the tcpdump line: the link header `-e` prints, and the ethertype names.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    pub(crate) fn ethertype(t: u16, len: u32, out: &mut Vec<u8>) {
+        let name = match t {
+            0x0800 => "IPv4",
+            0x0806 => "ARP",
+            0x86dd => "IPv6",
+            0x8100 => "802.1Q",
+            0x88a8 => "802.1Q-QinQ",
+            _ => "Unknown",
+        };
+        let _ = write!(out, "ethertype {name} (0x{t:04x}), length {len}: ");
+    }
+
+    /// With `-e`: `SRC > DST, ethertype IPv4 (0x0800), length N: `.
+    pub(crate) fn link(e: super::EtherView<'_>, orig_len: u32, out: &mut Vec<u8>) {
+        let _ = write!(out, "{} > {}, ", e.src(), e.dst());
+        ethertype(e.ether_type(), orig_len, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

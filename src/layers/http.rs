@@ -12,7 +12,7 @@ use crate::fields::{Base, Emit, FieldDef, FieldType, FieldVal, Frame, Protocol, 
 use crate::layers::LayerKind;
 
 /// The starts of a request or response line, as Wireshark decides it (PATCH included,
-/// unlike tcpdump's list in src/cli/read/line.rs).
+/// unlike tcpdump's list in the `tcpdump` section below).
 const STARTS: [&[u8]; 10] = [
     b"GET ",
     b"POST ",
@@ -214,3 +214,97 @@ pub static PROTOCOL: Protocol = Protocol {
     json: 0,
     views: VIEW_RAW,
 };
+
+// -------------------------------------------------------------------------------------------
+// tcpdump line: HTTP's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-http.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// HTTP's part of the tcpdump line.
+pub(crate) mod tcpdump {
+
+    /// `: HTTP: GET / HTTP/1.1` (the first line of a request or response on port 80).
+    /// HTTP on port 80, as tcpdump prints it: the first line of a request or response. `cut`:
+    /// the segment was captured shorter than its length.
+    pub(crate) fn line(b: &[u8], cut: bool, out: &mut Vec<u8>) {
+        out.extend_from_slice(b": HTTP");
+        if cut {
+            http_cut(b, out);
+            return;
+        }
+        let first = b.split(|&c| c == b'\r' || c == b'\n').next().unwrap_or(&[]);
+        // tcpdump's list, which differs from Wireshark's in src/output/json.rs on purpose:
+        // tcpdump prints a PATCH request as a bare ": HTTP" (checked with tcpdump 4.99).
+        let methods: [&[u8]; 9] = [
+            b"GET ",
+            b"POST ",
+            b"HEAD ",
+            b"PUT ",
+            b"DELETE ",
+            b"OPTIONS ",
+            b"TRACE ",
+            b"CONNECT ",
+            b"HTTP/",
+        ];
+        if methods.iter().any(|m| first.starts_with(m))
+            && first.iter().all(|c| (0x20..0x7f).contains(c))
+        {
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(first);
+        }
+    }
+
+    /// The first line of a request or response cut by the snap length, as tcpdump's
+    /// `txtproto_print` reads it: a request method or `HTTP/x.y NNN`, each token ended inside
+    /// the captured bytes, then a line ended inside them, else `[|http]`.
+    fn http_cut(b: &[u8], out: &mut Vec<u8>) {
+        let delim = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+        let token = |from: usize| -> Option<(&[u8], usize)> {
+            let rest = b.get(from..)?;
+            let n = rest.iter().position(delim)?;
+            let skip = rest
+                .get(n..)?
+                .iter()
+                .take_while(|c| matches!(c, b' ' | b'\t'))
+                .count();
+            Some((rest.get(..n)?, from + n + skip))
+        };
+        const METHODS: [&[u8]; 8] = [
+            b"GET", b"POST", b"HEAD", b"PUT", b"DELETE", b"OPTIONS", b"TRACE", b"CONNECT",
+        ];
+        let is_reqresp = match token(0) {
+            Some((t, next)) => {
+                METHODS.iter().any(|m| t.eq_ignore_ascii_case(m))
+                    || token(next)
+                        .is_some_and(|(c, _)| c.len() == 3 && c.iter().all(u8::is_ascii_digit))
+            }
+            None => false,
+        };
+        if !is_reqresp {
+            return;
+        }
+        for (i, &c) in b.iter().enumerate() {
+            let line = b.get(..i).unwrap_or(&[]);
+            match c {
+                b'\n' => {
+                    out.extend_from_slice(b": ");
+                    out.extend_from_slice(line);
+                    return;
+                }
+                b'\r' => match b.get(i + 1) {
+                    Some(b'\n') => {
+                        out.extend_from_slice(b": ");
+                        out.extend_from_slice(line);
+                        return;
+                    }
+                    Some(_) => return,
+                    None => break,
+                },
+                c if c == b'\t' || (0x20..0x7f).contains(&c) => {}
+                _ => return,
+            }
+        }
+        out.extend_from_slice(b" [|http]");
+    }
+}

@@ -546,6 +546,116 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_ICMP,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: ICMP's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-icmp.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// ICMP's part of the tcpdump line.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    use crate::dissect::{IcmpView, LayerRec, View};
+    use crate::layers::LayerKind;
+    use crate::layers::ip::tcpdump::IpLine;
+
+    /// `IP A > B: ICMP echo request, id N, seq N, length N`, unreachables, time exceeded.
+    pub(crate) fn line(i: &IcmpView<'_>, ip: &IpLine<'_, '_>, out: &mut Vec<u8>) {
+        let d = ip.d;
+        ip.hosts(None, "", out);
+        if d.is_snapped() && cut(i, ip.rest.get(ip.k), ip.rest, d.captured_len()) {
+            // tcpdump formats the ICMP text before printing it: cut, only the marker shows.
+            out.extend_from_slice(b" [|icmp]");
+            return;
+        }
+        body(
+            i,
+            ip.rest.get(ip.k + 1..).unwrap_or(&[]),
+            8 + ip.payload_len(ip.k),
+            out,
+        );
+    }
+
+    fn body(i: &IcmpView<'_>, quoted: &[LayerRec<'_>], len: usize, out: &mut Vec<u8>) {
+        let _ = match (i.icmp_type(), i.code()) {
+            (8, _) | (0, _) => write!(
+                out,
+                "ICMP echo {}, id {}, seq {}, length {len}",
+                if i.icmp_type() == 8 {
+                    "request"
+                } else {
+                    "reply"
+                },
+                i.id().unwrap_or(0),
+                i.seq().unwrap_or(0)
+            ),
+            (3, code) => {
+                let (qdst, proto, dport) = quoted_target(quoted);
+                match code {
+                    3 => write!(
+                        out,
+                        "ICMP {qdst} {proto} port {dport} unreachable, length {len}"
+                    ),
+                    1 => write!(out, "ICMP host {qdst} unreachable, length {len}"),
+                    4 => write!(
+                        out,
+                        "ICMP {qdst} unreachable - need to frag (mtu {}), length {len}",
+                        i.field("nexthopmtu").unwrap_or(0)
+                    ),
+                    c => write!(out, "ICMP {qdst} unreachable, code {c}, length {len}"),
+                }
+            }
+            (11, 0) => write!(out, "ICMP time exceeded in-transit, length {len}"),
+            (11, _) => write!(out, "ICMP ip reassembly time exceeded, length {len}"),
+            (t, c) => write!(out, "ICMP type {t}, code {c}, length {len}"),
+        };
+    }
+
+    /// The quoted datagram's destination, transport name and destination port.
+    pub(crate) fn quoted_target(quoted: &[LayerRec<'_>]) -> (String, &'static str, u16) {
+        let dst = quoted.iter().find_map(|l| match l.view {
+            View::Ipv4(ip) => Some(ip.dst().to_string()),
+            View::Ipv6(ip) => Some(ip.dst().to_string()),
+            _ => None,
+        });
+        let (proto, port) = quoted
+            .iter()
+            .find_map(|l| match l.view {
+                View::Udp(u) => Some(("udp", u.dport())),
+                View::Tcp(t) => Some(("tcp", t.dport())),
+                _ => None,
+            })
+            .unwrap_or(("ip", 0));
+        (dst.unwrap_or_default(), proto, port)
+    }
+
+    /// True when tcpdump's ICMP printer runs out of captured bytes: an unreachable or time
+    /// exceeded message needs the quoted IP destination, a port or protocol unreachable the
+    /// quoted transport's destination port.
+    fn cut(
+        i: &IcmpView<'_>,
+        at: Option<&LayerRec<'_>>,
+        rest: &[LayerRec<'_>],
+        captured: usize,
+    ) -> bool {
+        let Some(at) = at else { return false };
+        let have = captured.saturating_sub(at.offset);
+        let need = match (i.icmp_type(), i.code()) {
+            (3, 2 | 3) => {
+                let ihl = rest.iter().find_map(|l| match (l.kind, l.view) {
+                    (LayerKind::IPerror, View::Ipv4(q)) => Some(usize::from(q.ihl()) * 4),
+                    _ => None,
+                });
+                ihl.map_or(28, |h| 8 + h + 4)
+            }
+            (3 | 11, _) => 28,
+            _ => 0,
+        };
+        have < need
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1345,6 +1345,136 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_ICMPV6,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: ICMPv6's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-icmp6.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// ICMPv6's part of the tcpdump line.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    use crate::dissect::{Icmpv6View, LayerRec, View};
+    use crate::layers::icmp::tcpdump::quoted_target;
+    use crate::layers::ip::tcpdump::IpLine;
+    use crate::output::line::view_len;
+
+    /// `IP6 A > B: ICMP6, echo request, id N, seq N, length N`, neighbor discovery, errors.
+    pub(crate) fn line(i: &Icmpv6View<'_>, ip: &IpLine<'_, '_>, out: &mut Vec<u8>) {
+        ip.hosts(None, &ip.ext, out);
+        body(
+            i,
+            ip.rest.get(ip.k + 1..).unwrap_or(&[]),
+            view_len(&View::Icmpv6(*i)) + ip.payload_len(ip.k),
+            ip.d.cut().is_some(),
+            out,
+        );
+    }
+
+    fn body(i: &Icmpv6View<'_>, quoted: &[LayerRec<'_>], len: usize, cut: bool, out: &mut Vec<u8>) {
+        let t = i.icmp_type();
+        out.extend_from_slice(b"ICMP6, ");
+        // Cut by the snap length before the fields tcpdump prints: the type's name, `[|icmp6]`.
+        let needs = match t {
+            128 | 129 | 2 | 143 => 8,
+            135 | 136 => 24,
+            _ => 0,
+        };
+        // An error whose quoted IPv6 header was cut: tcpdump stops before its address.
+        let quote_cut = matches!((t, i.code()), (1, 4) | (3, 0))
+            && !quoted.iter().any(|l| matches!(l.view, View::Ipv6(_)));
+        if cut && quote_cut {
+            out.extend_from_slice(if t == 1 {
+                b"destination unreachable, unreachable port [|icmp6]"
+            } else {
+                b"time exceeded in-transit [|icmp6]"
+            });
+            return;
+        }
+        if cut && i.header_len() < needs {
+            let name = match t {
+                128 => "echo request",
+                129 => "echo reply",
+                2 => "packet too big",
+                143 => "multicast listener report v2",
+                135 => "neighbor solicitation",
+                _ => "neighbor advertisement",
+            };
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b" [|icmp6]");
+            return;
+        }
+        let _ = match t {
+            128 | 129 => write!(
+                out,
+                "echo {}, id {}, seq {}, length {len}",
+                if t == 128 { "request" } else { "reply" },
+                i.word() >> 16,
+                i.word() & 0xffff
+            ),
+            1 if i.code() == 4 => {
+                let (qdst, proto, dport) = quoted_target(quoted);
+                write!(
+                    out,
+                    "destination unreachable, unreachable port, {qdst} {proto} port {dport}, length {len}"
+                )
+            }
+            1 => write!(
+                out,
+                "destination unreachable, code {}, length {len}",
+                i.code()
+            ),
+            2 => write!(out, "packet too big, mtu {}, length {len}", i.word()),
+            3 => {
+                let (qdst, _, _) = quoted_target(quoted);
+                write!(out, "time exceeded in-transit for {qdst}, length {len}")
+            }
+            4 => write!(out, "parameter problem, length {len}"),
+            133 => write!(out, "router solicitation, length {len}"),
+            134 => write!(out, "router advertisement, length {len}"),
+            135 => match i.target() {
+                Some(tgt) => write!(out, "neighbor solicitation, who has {tgt}, length {len}"),
+                None => write!(out, "neighbor solicitation, length {len}"),
+            },
+            136 => match i.target() {
+                Some(tgt) => write!(out, "neighbor advertisement, tgt is {tgt}, length {len}"),
+                None => write!(out, "neighbor advertisement, length {len}"),
+            },
+            137 => write!(out, "redirect, length {len}"),
+            143 => write!(
+                out,
+                "multicast listener report v2, {} group record(s), length {len}",
+                i.word() & 0xffff
+            ),
+            _ => write!(out, "type {t}, length {len}"),
+        };
+    }
+
+    /// tcpdump's names of ICMPv6 types (`icmp6_type_values`), for a header cut short.
+    pub(crate) fn type_name(t: u8) -> std::borrow::Cow<'static, str> {
+        let name = match t {
+            1 => "destination unreachable",
+            2 => "packet too big",
+            3 => "time exceeded",
+            4 => "parameter problem",
+            128 => "echo request",
+            129 => "echo reply",
+            130 => "multicast listener query",
+            131 => "multicast listener report",
+            132 => "multicast listener done",
+            133 => "router solicitation",
+            134 => "router advertisement",
+            135 => "neighbor solicitation",
+            136 => "neighbor advertisement",
+            137 => "redirect",
+            143 => "multicast listener report v2",
+            _ => return std::borrow::Cow::Owned(format!("unknown icmp6 type ({t})")),
+        };
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -983,6 +983,219 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_IPV4,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: IPv4's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-ip.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// IP's part of the tcpdump line: the addresses, and the demultiplexing to the upper layer's part (shared by IPv6).
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    use crate::dissect::{Dissection, Ipv4View, LayerRec, View};
+    use crate::layers::LayerKind;
+    use crate::output::line::{Addr, Put, view_len};
+
+    /// What the parts above IP need: the addresses, the layers from the IP header on, where
+    /// the upper layer is, and the lengths the IP header gives.
+    pub(crate) struct IpLine<'r, 'a> {
+        /// `IP` or `IP6`.
+        pub(crate) family: &'static str,
+        pub(crate) src: Addr,
+        pub(crate) dst: Addr,
+        /// The IPv6 extension headers, as tcpdump names them (`HBH `, `frag (0|8) `...).
+        pub(crate) ext: String,
+        /// The layers from the IP header on.
+        pub(crate) rest: &'r [LayerRec<'a>],
+        /// Index in `rest` of the layer above IP (and its extension headers).
+        pub(crate) k: usize,
+        pub(crate) d: &'r Dissection<'a>,
+        /// In a packet cut by the snap length, where the IP header says the packet ends.
+        pub(crate) ip_end: Option<usize>,
+    }
+
+    impl<'a> IpLine<'_, 'a> {
+        /// `IP 198.18.0.1 > 198.18.0.2: `, or with `ports` `IP 198.18.0.1.1234 >
+        /// 198.18.0.2.80: `, then `ext` (the IPv6 extension headers, or nothing).
+        pub(crate) fn hosts(&self, ports: Option<(u16, u16)>, ext: &str, out: &mut Vec<u8>) {
+            let one = |out: &mut Vec<u8>, a: &Addr, port: Option<u16>| {
+                out.addr(a);
+                if let Some(p) = port {
+                    out.push(b'.');
+                    out.num(p);
+                }
+            };
+            out.extend_from_slice(self.family.as_bytes());
+            out.push(b' ');
+            one(out, &self.src, ports.map(|p| p.0));
+            out.extend_from_slice(b" > ");
+            one(out, &self.dst, ports.map(|p| p.1));
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(ext.as_bytes());
+        }
+
+        /// The bytes after layer `idx` of `rest`: from the IP header's length in a cut packet,
+        /// else those of the layers above it (padding aside).
+        pub(crate) fn payload_len(&self, idx: usize) -> usize {
+            if let (Some(e), Some(l)) = (self.ip_end, self.rest.get(idx)) {
+                return e.saturating_sub(l.offset + view_len(&l.view));
+            }
+            self.rest
+                .iter()
+                .skip(idx + 1)
+                .filter(|l| l.kind != LayerKind::Padding)
+                .map(|l| view_len(&l.view))
+                .sum()
+        }
+
+        /// True when the snap length cut layer `l`, decoded as `name`.
+        pub(crate) fn cut_at(&self, l: &LayerRec<'_>, name: &str) -> bool {
+            self.d
+                .cut()
+                .is_some_and(|c| c.offset == l.offset && c.layer == name)
+        }
+
+        /// The layer after the upper layer (what rides on TCP or UDP).
+        pub(crate) fn upper_next(&self) -> Option<&LayerRec<'a>> {
+            self.rest.get(self.k + 1)
+        }
+    }
+
+    /// `IP SRC > DST: ` and the rest of the line (`rest` starts at the IPv4 header).
+    pub(crate) fn line(
+        ip: &Ipv4View<'_>,
+        rest: &[LayerRec<'_>],
+        d: &Dissection<'_>,
+        out: &mut Vec<u8>,
+    ) {
+        demux("IP", Addr::V4(ip.src()), Addr::V4(ip.dst()), rest, d, out);
+    }
+
+    /// The part after the IP header (v4 or v6): each upper layer prints its own part, as
+    /// tcpdump's `ip_demux_print` hands the payload to its printer; what has no printer (a
+    /// fragment, a header cut by the snap length, another protocol) is said here.
+    pub(crate) fn demux(
+        family: &'static str,
+        src: Addr,
+        dst: Addr,
+        rest: &[LayerRec<'_>],
+        d: &Dissection<'_>,
+        out: &mut Vec<u8>,
+    ) {
+        // In a packet cut by the snap length, lengths come from the IP header, as tcpdump's do.
+        let ip_end = match rest.first() {
+            Some(l) if d.is_snapped() => match l.view {
+                View::Ipv4(v) if v.total_len() != 0 => Some(l.offset + usize::from(v.total_len())),
+                View::Ipv6(v) if v.plen() != 0 => Some(l.offset + 40 + usize::from(v.plen())),
+                _ => None,
+            },
+            _ => None,
+        };
+        // IPv6 extension headers are named before the upper layer, as tcpdump does.
+        let (k, ext) = crate::layers::ipv6::tcpdump::ext_headers(rest, ip_end);
+        let ip = IpLine {
+            family,
+            src,
+            dst,
+            ext,
+            rest,
+            k,
+            d,
+            ip_end,
+        };
+        let ext = ip.ext.as_str();
+        let upper = rest.get(k);
+        match upper.map(|l| l.view) {
+            Some(View::Tcp(t)) => crate::layers::tcp::tcpdump::line(&t, &ip, out),
+            Some(View::Udp(u)) => crate::layers::udp::tcpdump::line(&u, &ip, out),
+            Some(View::Icmp(i)) => crate::layers::icmp::tcpdump::line(&i, &ip, out),
+            Some(View::Icmpv6(i)) => crate::layers::icmpv6::tcpdump::line(&i, &ip, out),
+            Some(View::Raw(b))
+                if upper.is_some_and(|l| ip.cut_at(l, "TCP") || ip.cut_at(l, "UDP")) =>
+            {
+                // A transport header cut by the snap length: its ports if they are there.
+                let (ports, trunc): (_, &[u8]) =
+                    match (crate::wire::be16(b, 0), crate::wire::be16(b, 2)) {
+                        (Some(s), Some(p)) => (Some((s, p)), b" [|"),
+                        _ => (None, b"[|"),
+                    };
+                ip.hosts(ports, ext, out);
+                out.extend_from_slice(trunc);
+                out.extend_from_slice(if upper.is_some_and(|l| ip.cut_at(l, "TCP")) {
+                    b"tcp]"
+                } else {
+                    b"udp]"
+                });
+            }
+            Some(View::Raw(b)) if upper.is_some_and(|l| ip.cut_at(l, "ICMPv6")) => {
+                // An ICMPv6 header cut by the snap length: its type's name if it is there.
+                ip.hosts(None, ext, out);
+                if let Some(&t) = b.first() {
+                    out.extend_from_slice(b"ICMP6, ");
+                    out.extend_from_slice(crate::layers::icmpv6::tcpdump::type_name(t).as_bytes());
+                }
+                out.extend_from_slice(b" [|icmp6]");
+            }
+            Some(View::Raw(_)) if upper.is_some_and(|l| ip.cut_at(l, "IPv6ExtHdrHopByHop")) => {
+                ip.hosts(None, ext, out);
+                out.extend_from_slice(b" [|hbhopt]");
+            }
+            _ => {
+                ip.hosts(None, ext, out);
+                match upper {
+                    Some(l) if l.kind == LayerKind::Raw => match rest.first().map(|l| l.view) {
+                        Some(View::Ipv4(ip)) if ip.is_fragment() => {
+                            let _ = write!(out, "ip-proto-{}", ip.proto());
+                        }
+                        // A later IPv6 fragment: tcpdump says no more than the frag header.
+                        _ if ext.ends_with(") ") => {
+                            out.pop();
+                        }
+                        _ => {
+                            let _ = write!(out, "data, length {}", view_len(&l.view));
+                        }
+                    },
+                    Some(l) => {
+                        let _ = write!(
+                            out,
+                            "{}, length {}",
+                            l.kind.name(),
+                            view_len(&l.view) + ip.payload_len(k)
+                        );
+                    }
+                    // A fragment: tcpdump says no more than the frag header (after a later one,
+                    // not even its space).
+                    None if d.cut().is_some() && ext.ends_with(") ") => {
+                        if rest.iter().any(|l| {
+                            matches!(l.view, View::Ipv6Ext(f) if l.kind == LayerKind::IPv6ExtHdrFragment && f.frag_offset() > 0)
+                        }) {
+                            out.pop();
+                        }
+                    }
+                    None if d.cut().is_some() && !ext.is_empty() => {
+                        // Extension headers, and the snap length cut before the upper layer.
+                        let nh = rest.get(k.saturating_sub(1)).and_then(|l| match l.view {
+                            View::Ipv6Ext(x) => Some(x.nh()),
+                            _ => None,
+                        });
+                        let name = match nh {
+                            Some(6) => "tcp",
+                            Some(17) => "udp",
+                            Some(58) => "icmp6",
+                            _ => "ip6",
+                        };
+                        let _ = write!(out, " [|{name}]");
+                    }
+                    None => {
+                        let _ = write!(out, "length 0");
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1118,6 +1118,69 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_IPV6,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: IPv6's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-ip6.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// IPv6's part of the tcpdump line: the addresses and the extension headers.
+pub(crate) mod tcpdump {
+    use crate::dissect::{Dissection, Ipv6View, LayerRec, View};
+    use crate::layers::LayerKind;
+    use crate::output::line::{Addr, view_len};
+
+    /// `IP6 SRC > DST: ` and the rest of the line (`rest` starts at the IPv6 header).
+    pub(crate) fn line(
+        ip: &Ipv6View<'_>,
+        rest: &[LayerRec<'_>],
+        d: &Dissection<'_>,
+        out: &mut Vec<u8>,
+    ) {
+        crate::layers::ip::tcpdump::demux(
+            "IP6",
+            Addr::V6(ip.src()),
+            Addr::V6(ip.dst()),
+            rest,
+            d,
+            out,
+        );
+    }
+
+    /// The extension headers after the IPv6 header at `rest[0]`, as tcpdump names them before
+    /// the upper layer (`HBH `, `srcrt `, `frag (OFFSET|LEN) `, `DSTOPT `), and the index in
+    /// `rest` of the layer after them. `ip_end`: where the IP header says a cut packet ends.
+    pub(crate) fn ext_headers(rest: &[LayerRec<'_>], ip_end: Option<usize>) -> (usize, String) {
+        let mut k = 1;
+        let mut ext = String::new();
+        while let Some(l) = rest.get(k).filter(|l| matches!(l.view, View::Ipv6Ext(_))) {
+            match (l.kind, l.view) {
+                (LayerKind::IPv6ExtHdrHopByHop, _) => ext.push_str("HBH "),
+                (LayerKind::IPv6ExtHdrRouting, _) => ext.push_str("srcrt "),
+                (LayerKind::IPv6ExtHdrFragment, View::Ipv6Ext(f)) => {
+                    let after: usize = match ip_end {
+                        Some(e) => e.saturating_sub(l.offset + 8),
+                        None => rest
+                            .iter()
+                            .skip(k + 1)
+                            .filter(|l| l.kind != LayerKind::Padding)
+                            .map(|l| view_len(&l.view))
+                            .sum(),
+                    };
+                    ext.push_str(&format!(
+                        "frag ({}|{}) ",
+                        usize::from(f.frag_offset()) * 8,
+                        after
+                    ));
+                }
+                _ => ext.push_str("DSTOPT "),
+            }
+            k += 1;
+        }
+        (k, ext)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

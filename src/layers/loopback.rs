@@ -153,6 +153,28 @@ pub fn dissect_openbsd(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::LoopbackOpenBSD(l), HEADER_LEN))
 }
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: BSD loopback's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-null.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// The loopback header's part of the tcpdump line: what `-e` prints.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    /// With `-e`: `AF N (N), length N: `.
+    pub(crate) fn link(lb: super::LoopbackView, orig_len: u32, out: &mut Vec<u8>) {
+        let _ = write!(
+            out,
+            "AF {} ({}), length {}: ",
+            lb.family(),
+            lb.family(),
+            orig_len
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -264,6 +264,54 @@ pub fn dissect_v2(data: &[u8]) -> Result<Dissected, ParseError> {
     Ok((Layer::CookedLinuxV2(l), SLL2_LEN))
 }
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: Linux cooked capture (SLL, SLL2)'s part of `pktforge read`'s one-line summary, as tcpdump's
+// print-sll.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// Linux cooked headers' part of the tcpdump line: what `-e` prints.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    use crate::layers::ether::tcpdump::ethertype;
+    use crate::output::line::hwaddr;
+
+    fn pkttype(t: u16) -> &'static str {
+        match t {
+            0 => "In",
+            1 => "B",
+            2 => "M",
+            3 => "P",
+            4 => "Out",
+            _ => "?",
+        }
+    }
+
+    /// With `-e`: `In SRC, ethertype ..., length N: ` (Linux cooked v1).
+    pub(crate) fn link(s: super::SllView<'_>, orig_len: u32, out: &mut Vec<u8>) {
+        let _ = write!(
+            out,
+            "{} {}, ",
+            pkttype(s.pkttype()),
+            hwaddr(s.src(), usize::from(s.lladdrlen()))
+        );
+        ethertype(s.proto(), orig_len, out);
+    }
+
+    /// With `-e`: `ifindex N In SRC, ethertype ..., length N: ` (Linux cooked v2).
+    pub(crate) fn link2(s: super::Sll2View<'_>, orig_len: u32, out: &mut Vec<u8>) {
+        let _ = write!(
+            out,
+            "ifindex {} {} {}, ",
+            s.ifindex(),
+            pkttype(u16::from(s.pkttype())),
+            hwaddr(s.src(), usize::from(s.lladdrlen()))
+        );
+        ethertype(s.proto(), orig_len, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

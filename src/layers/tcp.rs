@@ -1206,6 +1206,192 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_TCP,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: TCP's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-tcp.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// TCP's part of the tcpdump line: flags, numbers, options, and what rides on TCP.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    use crate::dissect::{TcpOpt, TcpView, View};
+    use crate::layers::ip::tcpdump::IpLine;
+    use crate::output::line::Put;
+
+    /// `IP A.p > B.q: Flags [S], seq N, ...`, then DNS over TCP or HTTP's first line.
+    pub(crate) fn line(t: &TcpView<'_>, ip: &IpLine<'_, '_>, out: &mut Vec<u8>) {
+        ip.hosts(Some((t.sport(), t.dport())), &ip.ext, out);
+        let len = ip.payload_len(ip.k);
+        if !header(t, len, out) {
+            return;
+        }
+        match ip.upper_next().map(|l| l.view) {
+            Some(View::Dns(dv)) => {
+                out.push(b' ');
+                let n = match dv.tcp_length() {
+                    Some(l) if ip.d.is_snapped() => usize::from(l),
+                    _ => dv.message().len(),
+                };
+                crate::layers::dns::tcpdump::line(&dv, n, out);
+            }
+            Some(View::Raw(b)) if t.sport() == 80 || t.dport() == 80 => {
+                crate::layers::http::tcpdump::line(b, len > b.len(), out);
+            }
+            _ => {}
+        }
+    }
+
+    /// Returns false when the header was cut by the snap length (the line then ends with
+    /// tcpdump's `[|tcp]`).
+    fn header(t: &TcpView<'_>, len: usize, out: &mut Vec<u8>) -> bool {
+        let f = t.flags();
+        let mut flags = [0u8; 9];
+        let mut n = 0;
+        for (bit, c) in [
+            (0x01, b'F'),
+            (0x02, b'S'),
+            (0x04, b'R'),
+            (0x08, b'P'),
+            (0x20, b'U'),
+            (0x80, b'W'),
+            (0x40, b'E'),
+        ] {
+            if f & bit != 0 {
+                if let Some(x) = flags.get_mut(n) {
+                    *x = c;
+                    n += 1;
+                }
+            }
+        }
+        if f & 0x10 != 0 {
+            if let Some(x) = flags.get_mut(n) {
+                *x = b'.';
+                n += 1;
+            }
+        }
+        out.extend_from_slice(b"Flags [");
+        out.extend_from_slice(flags.get(..n).unwrap_or(&[]));
+        out.push(b']');
+        // tcpdump shows the sequence range of data, or the number of SYN, FIN and RST.
+        if len > 0 {
+            out.extend_from_slice(b", seq ");
+            out.num(t.seq());
+            out.push(b':');
+            out.num(t.seq().wrapping_add(len as u32));
+        } else if f & 0x07 != 0 {
+            out.extend_from_slice(b", seq ");
+            out.num(t.seq());
+        }
+        if f & 0x10 != 0 {
+            out.extend_from_slice(b", ack ");
+            out.num(t.ack());
+        }
+        out.extend_from_slice(b", win ");
+        out.num(t.window());
+        let mut first = true;
+        // Options cut by the snap length (the header says more than was captured).
+        let cut = t.options_bytes().len() + 20 < usize::from(t.dataofs()) * 4;
+        for (n_opts, o) in t.options().enumerate() {
+            out.extend_from_slice(if first { b", options [" } else { b"," });
+            first = false;
+            if let (true, TcpOpt::Raw(b)) = (cut, o) {
+                // tcpdump prints the option's name when its kind and length were captured.
+                // It prints the option's name when its kind and length were captured, and a
+                // `>` after an option that is not the first.
+                if let (Some(&kind), Some(&olen)) = (b.first(), b.get(1)) {
+                    out.extend_from_slice(option_name(kind).as_bytes());
+                    if kind == 5 && olen >= 2 {
+                        let n = usize::from(olen - 2);
+                        if n % 8 == 0 {
+                            let _ = write!(out, " {} ", n / 8);
+                            for e in b.get(2..).unwrap_or(&[]).chunks_exact(8) {
+                                let l = crate::wire::be32(e, 0).unwrap_or(0);
+                                let r = crate::wire::be32(e, 4).unwrap_or(0);
+                                let _ = write!(out, "{{{l}:{r}}}");
+                            }
+                        } else {
+                            out.extend_from_slice(b" invalid sack");
+                        }
+                    }
+                    out.extend_from_slice(if n_opts > 0 { b" [|tcp]>" } else { b" [|tcp]" });
+                } else {
+                    out.extend_from_slice(b" [|tcp]");
+                }
+                return false;
+            }
+            let _ = match o {
+                TcpOpt::Eol => write!(out, "eol"),
+                TcpOpt::Nop => write!(out, "nop"),
+                TcpOpt::Mss(m) => {
+                    out.extend_from_slice(b"mss ");
+                    out.num(m);
+                    Ok(())
+                }
+                TcpOpt::WScale(w) => write!(out, "wscale {w}"),
+                TcpOpt::SAckOK => write!(out, "sackOK"),
+                TcpOpt::SAck(b) => {
+                    let _ = write!(out, "sack {} ", b.len() / 8);
+                    for e in b.chunks_exact(8) {
+                        let l = crate::wire::be32(e, 0).unwrap_or(0);
+                        let r = crate::wire::be32(e, 4).unwrap_or(0);
+                        let _ = write!(out, "{{{l}:{r}}}");
+                    }
+                    Ok(())
+                }
+                TcpOpt::Timestamp(v, e) => {
+                    out.extend_from_slice(b"TS val ");
+                    out.num(v);
+                    out.extend_from_slice(b" ecr ");
+                    out.num(e);
+                    Ok(())
+                }
+                TcpOpt::Other { kind, .. } => write!(out, "opt-{kind}"),
+                TcpOpt::Raw(b) => write!(out, "bad opt {} bytes", b.len()),
+            };
+        }
+        if cut {
+            out.extend_from_slice(if first { b", options [" } else { b"," });
+            out.extend_from_slice(b" [|tcp]");
+            return false;
+        }
+        if !first {
+            out.push(b']');
+        }
+        out.extend_from_slice(b", length ");
+        out.num(len as u64);
+        true
+    }
+
+    /// tcpdump's names of TCP option kinds (`tcp_option_values`).
+    fn option_name(kind: u8) -> std::borrow::Cow<'static, str> {
+        let name = match kind {
+            0 => "eol",
+            1 => "nop",
+            2 => "mss",
+            3 => "wscale",
+            4 => "sackOK",
+            5 => "sack",
+            6 => "echo",
+            7 => "echoreply",
+            8 => "TS",
+            11 => "cc",
+            12 => "ccnew",
+            13 => "ccecho",
+            19 => "md5",
+            27 => "qs",
+            28 => "uto",
+            29 => "tcp-ao",
+            30 => "mptcp",
+            34 => "tfo",
+            253 | 254 => "exp",
+            _ => return std::borrow::Cow::Owned(format!("unknown-{kind}")),
+        };
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

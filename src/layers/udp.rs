@@ -262,6 +262,135 @@ pub static PROTOCOL: Protocol = Protocol {
     views: VIEW_UDP,
 };
 
+// -------------------------------------------------------------------------------------------
+// tcpdump line: UDP's part of `pktforge read`'s one-line summary, as tcpdump's
+// print-udp.c prints it. The line's frame (time, link header, the walk over layers) is
+// src/output/line.rs; it calls this by layer kind.
+// -------------------------------------------------------------------------------------------
+
+/// UDP's part of the tcpdump line, with the port-dispatched payloads.
+pub(crate) mod tcpdump {
+    use std::io::Write;
+
+    use crate::dissect::{UdpView, View};
+    use crate::layers::ip::tcpdump::IpLine;
+    use crate::output::line::Put;
+
+    /// `IP A.p > B.q: ` then DNS, NTP, syslog by port, else `UDP, length N`.
+    pub(crate) fn line(u: &UdpView<'_>, ip: &IpLine<'_, '_>, out: &mut Vec<u8>) {
+        ip.hosts(Some((u.sport(), u.dport())), &ip.ext, out);
+        let d = ip.d;
+        let next = ip.upper_next();
+        let ulen = match next.map(|l| l.view) {
+            Some(View::Raw(b)) if !d.is_snapped() => b.len(),
+            _ => usize::from(u.len()).saturating_sub(8),
+        };
+        match next.map(|l| l.view) {
+            Some(View::Dns(dv)) => {
+                crate::layers::dns::tcpdump::line(&dv, usize::from(u.len()).saturating_sub(8), out);
+            }
+            Some(View::Raw(_)) if next.is_some_and(|l| ip.cut_at(l, "DNS")) => {
+                out.extend_from_slice(b" [|domain]");
+            }
+            // Cut right after the UDP header, on DNS's port.
+            None if ulen > 0 && d.is_snapped() && (u.sport() == 53 || u.dport() == 53) => {
+                out.extend_from_slice(b" [|domain]");
+            }
+            Some(View::Raw(b)) if (u.sport() == 123 || u.dport() == 123) && ntp(b, ulen, out) => {}
+            Some(View::Raw(b))
+                if (u.sport() == 514 || u.dport() == 514) && d.is_snapped() && syslog_cut(b) =>
+            {
+                out.extend_from_slice(b" [|syslog]");
+            }
+            Some(View::Raw(b))
+                if (u.sport() == 514 || u.dport() == 514) && syslog(b, ulen, out) => {}
+            _ => {
+                out.extend_from_slice(b"UDP, length ");
+                out.num(u.len().saturating_sub(8));
+            }
+        }
+    }
+
+    // NTP and syslog have no layer of their own: their one-line forms are printed here, by
+    // port, as tcpdump's udp_print hands them to print-ntp.c and print-syslog.c.
+
+    /// NTP on port 123, as tcpdump's one line: version and mode.
+    fn ntp(b: &[u8], len: usize, out: &mut Vec<u8>) -> bool {
+        let Some(&first) = b.first() else {
+            return false;
+        };
+        let mode = match first & 7 {
+            1 => "symmetric active",
+            2 => "symmetric passive",
+            3 => "Client",
+            4 => "Server",
+            5 => "Broadcast",
+            6 => "Control Message",
+            _ => return false,
+        };
+        let _ = write!(out, "NTPv{}, {mode}, length {len}", (first >> 3) & 7);
+        true
+    }
+
+    /// Syslog on port 514: facility and severity from the `<PRI>` prefix, as tcpdump prints.
+    fn syslog(b: &[u8], len: usize, out: &mut Vec<u8>) -> bool {
+        const FACILITIES: [&str; 24] = [
+            "kernel", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+            "authpriv", "ftp", "ntp", "security", "console", "cron", "local0", "local1", "local2",
+            "local3", "local4", "local5", "local6", "local7",
+        ];
+        const SEVERITIES: [&str; 8] = [
+            "emergency",
+            "alert",
+            "critical",
+            "error",
+            "warning",
+            "notice",
+            "info",
+            "debug",
+        ];
+        let Some(rest) = b.strip_prefix(b"<") else {
+            return false;
+        };
+        let digits = rest
+            .iter()
+            .take(3)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if digits == 0 || rest.get(digits) != Some(&b'>') {
+            return false;
+        }
+        let pri = rest
+            .get(..digits)
+            .unwrap_or(&[])
+            .iter()
+            .fold(0usize, |a, c| a * 10 + usize::from(c - b'0'));
+        let (Some(f), Some(s)) = (FACILITIES.get(pri / 8), SEVERITIES.get(pri % 8)) else {
+            return false;
+        };
+        let _ = write!(out, "SYSLOG {f}.{s}, length: {len}");
+        true
+    }
+
+    /// True when tcpdump's syslog printer runs out of captured bytes in the `<PRI>` prefix.
+    fn syslog_cut(b: &[u8]) -> bool {
+        match b.first() {
+            None => return true,
+            Some(b'<') => {}
+            Some(_) => return false,
+        }
+        let mut i = 1;
+        while i <= 3 {
+            match b.get(i) {
+                None => return true,
+                Some(c) if c.is_ascii_digit() => i += 1,
+                Some(_) => break,
+            }
+        }
+        b.get(i).is_none()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

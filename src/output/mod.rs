@@ -1,4 +1,9 @@
-//! Output formats for dissected packets.
+//! Output formats for dissected packets: one set of writers for `read` and `sniff`.
+//!
+//! [`Format`] says what to write for each packet and [`Format::write_packet`] writes it:
+//! the tcpdump line ([`line`]), the `-v` tree ([`tree`]), chosen fields ([`columns`]),
+//! JSON ([`json`]) and hex ([`hex`]). [`CaptureSink`] copies packets to a pcap or pcapng
+//! file (`-w`).
 //!
 //! [`json`] writes one flat JSON object per packet (JSON Lines), keyed by Wireshark's field
 //! names, with the values `tshark -T fields` prints: `pktforge read --json`.
@@ -26,10 +31,17 @@
 //! ```
 
 pub mod columns;
+pub mod format;
+pub mod hex;
 pub mod json;
+pub mod line;
+pub mod sink;
 pub(crate) mod text;
+pub mod tree;
 
+pub use format::{Format, PacketRef};
 pub use json::{write_json, write_json_fields};
+pub use sink::{CaptureSink, SinkError};
 
 /// What the capture file says about a frame, besides its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -33,6 +33,7 @@
 //! holding a dot) keeps its wire bytes, so parse then build gives the same bytes.
 
 mod fields;
+pub(crate) mod tcpdump;
 pub mod view;
 
 pub use fields::{FIELDS, PROTOCOL};

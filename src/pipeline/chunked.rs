@@ -1,4 +1,4 @@
-//! Reading a mapped pcap or pcapng file in parallel chunks.
+//! Reading a mapped pcap or pcapng file in parallel chunks: the pipeline's fast path.
 //!
 //! With one reader thread handing packets to dissecting threads, the reader's walk over the
 //! record headers is the bottleneck: each header says where the next one is, so the walk
@@ -25,9 +25,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::capture::{CaptureReader, MappedFile};
-use crate::cli::CliError;
 
-use super::{Args, Batch, BatchBytes, Done, Rec, Work, format_batch, write_in_order};
+use super::{Batch, BatchBytes, Done, Error, Options, Rec, Work, format_batch, write_in_order};
 
 /// Bytes per chunk: a chunk's packets are dissected right after its records are found,
 /// while they are still in the core's cache (2 MiB of L2 per core here).
@@ -47,7 +46,7 @@ struct Chain {
     /// An error, `-c` or a failed output ended the file: no more chunks are linked.
     stopped: bool,
     /// The error that ended the file early.
-    failure: Option<CliError>,
+    failure: Option<Error>,
 }
 
 /// The records of one chunk.
@@ -159,10 +158,11 @@ impl Shared<'_> {
             }
             chain.next = k + 1;
             if let Some(e) = w.error.filter(|_| !chain.stopped) {
-                chain.failure = Some(CliError::Runtime(format!(
-                    "warning: {}: {e}; the {} packets before it were read",
-                    self.shown, chain.packets
-                )));
+                chain.failure = Some(Error::Source {
+                    name: self.shown.to_string(),
+                    packets: chain.packets,
+                    error: e,
+                });
                 chain.stopped = true;
             }
             drop(chain);
@@ -176,6 +176,7 @@ impl Shared<'_> {
                 recs: std::mem::take(&mut recs),
                 end: w.end as u64,
                 first_ts: self.first_ts,
+                flush: false,
             };
             let text = format_batch(&batch, self.work);
             recs = batch.recs;
@@ -194,24 +195,20 @@ impl Shared<'_> {
     }
 }
 
-/// Reads `reader` (a mapped file) in parallel chunks; returns the packets read and
-/// the error that ended the file early, if one did.
+/// Reads `reader` (a mapped file) in parallel chunks, writing to `out` in file order;
+/// returns the packets read, those that passed the filter, and the error that ended the
+/// file early, if one did.
 pub(super) fn run(
     reader: &CaptureReader,
     map: MappedFile,
-    a: &Args,
     shown: &str,
+    opts: &Options<'_>,
     work: &Work<'_>,
     out: &mut dyn Write,
-    progress: Option<&indicatif::ProgressBar>,
-) -> Result<(u64, u64, Option<CliError>), CliError> {
-    let (workers, limit) = (a.workers(), a.limit);
+) -> Result<(u64, u64, Option<Error>), Error> {
+    let (workers, limit) = (opts.workers.max(1), opts.limit);
     let first = reader.bytes_read() as usize;
-    let fork = || {
-        reader
-            .fork_at(first)
-            .ok_or_else(|| CliError::Runtime("error: the file is not mapped".into()))
-    };
+    let fork = || reader.fork_at(first).ok_or(Error::Thread("chunk reader"));
     let walker = fork()?;
     // The state after the file's first packet (for pcapng: its interfaces).
     let mut base = fork()?;
@@ -240,7 +237,7 @@ pub(super) fn run(
         linked: Condvar::new(),
     };
     let (tx, rx) = mpsc::sync_channel::<Done>(workers * 2);
-    let result = std::thread::scope(|scope| -> Result<u64, CliError> {
+    let result = std::thread::scope(|scope| -> Result<u64, Error> {
         for _ in 0..workers {
             let tx = tx.clone();
             let shared = &shared;
@@ -250,12 +247,12 @@ pub(super) fn run(
             scope.spawn(move || shared.worker(&own, &tx));
         }
         drop(tx);
-        write_in_order(rx, out, Some(&map), progress, || shared.stop())
+        write_in_order(rx, out, Some(&map), opts.progress, || shared.stop())
     });
     let matched = result?;
     let chain = shared
         .chain
         .into_inner()
-        .map_err(|_| CliError::Runtime("error: a reading thread failed".into()))?;
+        .map_err(|_| Error::Thread("reading"))?;
     Ok((chain.packets, matched, chain.failure))
 }
