@@ -8,7 +8,7 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use pktforge::Packet;
 use pktforge::capture::LinkTypeNumber;
-use pktforge::cli::read::line::{LineMeta, write_line};
+use pktforge::output::line::{LineMeta, write_line};
 use pktforge::dissect::{Dissection, dissect_frame};
 use pktforge::fields::{Frame, PROTOCOLS};
 use pktforge::output::FrameMeta;
