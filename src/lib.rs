@@ -45,6 +45,7 @@ pub mod fields;
 pub mod filter;
 pub mod layers;
 pub mod mac;
+pub mod net;
 pub mod output;
 pub mod packet;
 pub mod route;

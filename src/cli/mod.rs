@@ -16,6 +16,7 @@ pub mod craft;
 pub mod decode;
 pub mod fields;
 pub mod filter;
+pub mod ifaces;
 pub mod ls;
 pub mod read;
 
@@ -50,6 +51,8 @@ pub enum Command {
     Filter(filter::Args),
     /// List the Wireshark fields that --json, -e and filters know (tshark -G fields).
     Fields(fields::Args),
+    /// List the network interfaces a capture can use (addresses, flags, link type, default route).
+    Ifaces(ifaces::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -117,6 +120,7 @@ where
         Command::Read(a) => read::run(&a, &mut out),
         Command::Filter(a) => filter::run(&a, &mut out),
         Command::Fields(a) => fields::run(&a, &mut out),
+        Command::Ifaces(a) => ifaces::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };
