@@ -11,6 +11,7 @@
 //! - [`LinkTypeNumber`] names the `LINKTYPE_*` numbers both formats use.
 
 pub mod linktype;
+pub mod live;
 pub mod mapped;
 pub mod pcap_writer;
 pub mod pcapng_writer;

@@ -81,6 +81,11 @@ impl<W: Write> PcapWriter<W> {
         self.write_packet_at(data, SystemTime::now())
     }
 
+    /// Flushes the underlying writer (after a whole record: the file is valid up to here).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Flushes and returns the underlying writer.
     pub fn into_inner(mut self) -> io::Result<W> {
         self.out.flush()?;

@@ -19,6 +19,7 @@ pub mod filter;
 pub mod ifaces;
 pub mod ls;
 pub mod read;
+pub mod sniff;
 
 /// pktforge: craft, decode and analyse packets with scapy's names and bytes.
 #[derive(Debug, Parser)]
@@ -53,6 +54,8 @@ pub enum Command {
     Fields(fields::Args),
     /// List the network interfaces a capture can use (addresses, flags, link type, default route).
     Ifaces(ifaces::Args),
+    /// Capture live packets on an interface, tcpdump-style (needs CAP_NET_RAW).
+    Sniff(sniff::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -121,6 +124,7 @@ where
         Command::Filter(a) => filter::run(&a, &mut out),
         Command::Fields(a) => fields::run(&a, &mut out),
         Command::Ifaces(a) => ifaces::run(&a, &mut out),
+        Command::Sniff(a) => sniff::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };
