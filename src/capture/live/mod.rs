@@ -469,10 +469,10 @@ mod tests {
 
     #[test]
     fn ring_geometry_fits_one_packet_and_the_buffer() {
-        // Default: 4 MiB of 1 MiB blocks... capped by the buffer / 8 rule.
+        // Default: 4 MiB in 16 blocks of 256 KiB.
         let (b, n, f) = ring::geometry(4 << 20, 262_144, Some(1500), 4096);
         assert!(f >= 1564 && b >= f && b % 4096 == 0);
-        assert_eq!(b * n, 4 << 20);
+        assert_eq!((b, n), (256 << 10, 16));
         // Tiny: two blocks of one page.
         assert_eq!(ring::geometry(8192, 262_144, Some(1500), 4096).0, 4096);
         assert_eq!(ring::geometry(8192, 262_144, Some(1500), 4096).1, 2);

@@ -1,8 +1,11 @@
 //! The `libpcap` backend (cargo feature `libpcap`): the system's libpcap through the pcap
 //! crate. libpcap opens its own `TPACKET_V3` ring and compiles the filter itself when the
 //! filter is pure tcpdump syntax (it does not know display terms such as `ip.src ==
-//! 198.18.0.1`: those filters run in user space only).
+//! 198.18.0.1`: those filters run in user space only). The handle is non-blocking and
+//! polled with a timeout (libpcap's own blocking read never returns on an idle interface
+//! with `TPACKET_V3`), so Ctrl-C and `--timeout` end the capture.
 
+use std::os::fd::AsRawFd;
 use std::time::Instant;
 
 use super::{LiveConfig, LiveError, LiveSource, LiveStats, StopFn};
@@ -16,6 +19,7 @@ pub struct PcapSource {
     link: LinkTypeNumber,
     stop: StopFn,
     deadline: Option<Instant>,
+    poll_ms: i32,
     buf: Vec<u8>,
     seen: u64,
     done: bool,
@@ -50,6 +54,7 @@ impl PcapSource {
             .timeout(i32::try_from(cfg.poll.as_millis()).unwrap_or(100).max(1))
             .precision(pcap::Precision::Nano)
             .open()
+            .and_then(|c| c.setnonblock())
             .map_err(|e| backend_err(iface, &e))?;
         if iface == "any" {
             cap.set_datalink(pcap::Linktype(link.0 as i32))
@@ -70,6 +75,7 @@ impl PcapSource {
                 link: got,
                 stop: cfg.stop.clone(),
                 deadline: cfg.deadline,
+                poll_ms: i32::try_from(cfg.poll.as_millis()).unwrap_or(100).max(1),
                 buf: Vec::with_capacity(65_536),
                 seen: 0,
                 done: false,
@@ -95,7 +101,17 @@ impl PacketSource for PcapSource {
                     self.buf.extend_from_slice(p.data);
                     break (p.header.ts.tv_sec, p.header.ts.tv_usec, p.header.len);
                 }
-                Err(pcap::Error::TimeoutExpired) => {}
+                Err(pcap::Error::TimeoutExpired) => {
+                    // Nothing buffered: wait for the descriptor (bounded), then look again.
+                    let fd = self.cap.as_raw_fd();
+                    if let Err(e) = super::ring::wait_readable(fd, self.poll_ms) {
+                        self.done = true;
+                        return Some(Err(CaptureError::Io {
+                            offset: self.seen,
+                            source: e,
+                        }));
+                    }
+                }
                 Err(e) => {
                     self.done = true;
                     return Some(Err(CaptureError::Io {

@@ -170,8 +170,9 @@ impl std::fmt::Debug for RingSource {
 /// The ring's geometry for an interface of this MTU: (block size, block count, frame size).
 /// A block holds at least one packet of the largest size the interface can deliver (the
 /// snap length, capped at MTU + link header + VLAN tags, 64 KiB for `any` and loopback),
-/// is a power of two pages of at most 4 MiB unless one packet needs more, and there are at
-/// least 2 blocks; the ring is about `buffer` bytes.
+/// is a power of two pages, at most 256 KiB unless one packet needs more and at most a
+/// sixteenth of the buffer when it can (small blocks go back to the kernel sooner), and
+/// there are at least 2 blocks; the ring is about `buffer` bytes.
 pub fn geometry(
     buffer: usize,
     snaplen: u32,
@@ -186,7 +187,7 @@ pub fn geometry(
     while block < frame {
         block = block.saturating_mul(2);
     }
-    while block < (1 << 20) && block.saturating_mul(8) <= buffer {
+    while block < (1 << 18) && block.saturating_mul(16) <= buffer {
         block = block.saturating_mul(2);
     }
     let nr = (buffer / block).max(2);
@@ -678,6 +679,26 @@ impl LiveSource for RingSource {
         self.read_kernel_stats();
         self.stats
     }
+}
+
+/// Waits at most `ms` milliseconds for `fd` to be readable (for the backends that read
+/// through a library: libpcap in non-blocking mode). Returns false on timeout or EINTR.
+pub fn wait_readable(fd: std::os::fd::RawFd, ms: i32) -> io::Result<bool> {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, count 1; `fd` is only polled, never closed here.
+    let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+    if r < 0 {
+        let e = io::Error::last_os_error();
+        if e.kind() == io::ErrorKind::Interrupted {
+            return Ok(false);
+        }
+        return Err(e);
+    }
+    Ok(r > 0)
 }
 
 // ---- stop signals -------------------------------------------------------------------
