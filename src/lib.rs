@@ -46,6 +46,7 @@ pub mod filter;
 pub mod layers;
 pub mod limits;
 pub mod mac;
+pub mod net;
 pub mod output;
 pub mod packet;
 pub mod pipeline;

@@ -13,6 +13,7 @@
 //! - [`LinkTypeNumber`] names the `LINKTYPE_*` numbers both formats use.
 
 pub mod linktype;
+pub mod live;
 pub mod mapped;
 pub mod merge;
 pub mod pcap_writer;

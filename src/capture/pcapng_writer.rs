@@ -13,6 +13,8 @@ pub struct PcapNgWriter<W: Write> {
     out: W,
     /// Link type of each interface written, in IDB order.
     links: Vec<LinkTypeNumber>,
+    /// `if_name` of the interfaces written from now on.
+    if_name: Option<String>,
 }
 
 /// Appends an option (code, length, value padded to 4 bytes).
@@ -60,6 +62,7 @@ impl<W: Write> PcapNgWriter<W> {
         Ok(PcapNgWriter {
             out,
             links: Vec::new(),
+            if_name: None,
         })
     }
 
@@ -78,11 +81,26 @@ impl<W: Write> PcapNgWriter<W> {
         body.extend_from_slice(&lt.to_le_bytes());
         body.extend_from_slice(&0u16.to_le_bytes());
         body.extend_from_slice(&SNAPLEN.to_le_bytes());
+        if let Some(n) = &self.if_name {
+            push_option(&mut body, 2, cut_str(n, usize::from(u16::MAX)).as_bytes()); // if_name
+        }
         push_option(&mut body, 9, &[9]); // if_tsresol: nanoseconds
         push_option(&mut body, 0, &[]);
         self.out.write_all(&block(1, &body))?;
         self.links.push(link);
         Ok(u32::try_from(self.links.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// Names the interfaces described from now on (the `if_name` option of their IDB), as
+    /// a live capture records the interface it listened on.
+    pub fn set_interface_name(&mut self, name: &str) {
+        self.if_name = Some(name.to_string());
+    }
+
+    /// Writes the IDB for `link` now (if not yet written) and returns its id, so that a
+    /// capture that ends before its first packet still describes its interface.
+    pub fn add_interface(&mut self, link: LinkTypeNumber) -> io::Result<u32> {
+        self.interface_for(link)
     }
 
     /// Writes one packet: its link type (an IDB is added for a new one), timestamp

@@ -16,8 +16,10 @@ pub mod craft;
 pub mod decode;
 pub mod fields;
 pub mod filter;
+pub mod ifaces;
 pub mod ls;
 pub mod read;
+pub mod sniff;
 
 /// pktforge: craft, decode and analyse packets with scapy's names and bytes.
 #[derive(Debug, Parser)]
@@ -50,6 +52,10 @@ pub enum Command {
     Filter(filter::Args),
     /// List the Wireshark fields that --json, -e and filters know (tshark -G fields).
     Fields(fields::Args),
+    /// List the network interfaces a capture can use (addresses, flags, link type, default route).
+    Ifaces(ifaces::Args),
+    /// Capture live packets on an interface, tcpdump-style (needs CAP_NET_RAW).
+    Sniff(sniff::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -117,6 +123,8 @@ where
         Command::Read(a) => read::run(&a, &mut out),
         Command::Filter(a) => filter::run(&a, &mut out),
         Command::Fields(a) => fields::run(&a, &mut out),
+        Command::Ifaces(a) => ifaces::run(&a, &mut out),
+        Command::Sniff(a) => sniff::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };
