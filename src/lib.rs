@@ -49,6 +49,7 @@ pub mod output;
 pub mod packet;
 pub mod route;
 pub mod services;
+pub mod stats;
 pub mod value;
 pub mod wire;
 

@@ -18,6 +18,7 @@ pub mod fields;
 pub mod filter;
 pub mod ls;
 pub mod read;
+pub mod stats;
 
 /// pktforge: craft, decode and analyse packets with scapy's names and bytes.
 #[derive(Debug, Parser)]
@@ -48,6 +49,8 @@ pub enum Command {
     Read(read::Args),
     /// Compile a filter to classic BPF for the kernel and print it like tcpdump -d.
     Filter(filter::Args),
+    /// Statistics: summary, protocol hierarchy, conversations, endpoints, IO, DNS, TCP (tshark -z).
+    Stats(stats::Args),
     /// List the Wireshark fields that --json, -e and filters know (tshark -G fields).
     Fields(fields::Args),
     /// Print a shell completion script.
@@ -117,6 +120,7 @@ where
         Command::Read(a) => read::run(&a, &mut out),
         Command::Filter(a) => filter::run(&a, &mut out),
         Command::Fields(a) => fields::run(&a, &mut out),
+        Command::Stats(a) => stats::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };
