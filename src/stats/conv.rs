@@ -94,6 +94,9 @@ impl ConvKind {
             ConvKind::Ip => d
                 .ipv4()
                 .map(|ip| (Ep::v4(ip.src().octets()), Ep::v4(ip.dst().octets()))),
+            // tshark counts no IPv6 fragment after the first in IPv6 conversations (IPv4
+            // ones it counts).
+            ConvKind::Ipv6 if later_fragment6(d) => None,
             ConvKind::Ipv6 => d
                 .ipv6()
                 .map(|ip| (Ep::v6(ip.src().octets()), Ep::v6(ip.dst().octets()))),
@@ -122,6 +125,14 @@ impl ConvKind {
             }
         }
     }
+}
+
+/// True for an IPv6 fragment other than the first (its offset is not 0).
+fn later_fragment6(d: &Dissection<'_>) -> bool {
+    d.layers().iter().any(|l| match (l.kind, l.view) {
+        (LayerKind::IPv6ExtHdrFragment, View::Ipv6Ext(v)) => v.frag_offset() != 0,
+        _ => false,
+    })
 }
 
 /// One endpoint: an address (MAC, IPv4 or IPv6, by its length) and a port.
@@ -289,9 +300,11 @@ pub struct Conv {
     lo_hi: (u64, u64),
     /// Frames from the higher to the lower.
     hi_lo: (u64, u64),
+    /// The first frame (side A is its source).
     first_n: u64,
+    /// The earliest and latest times of its frames (tshark's start and end, also when
+    /// frames are out of time order).
     first_ts: (i64, u32),
-    last_n: u64,
     last_ts: (i64, u32),
     /// Side A (the first frame's source) is the lower endpoint.
     a_is_lo: bool,
@@ -305,13 +318,10 @@ impl Conv {
         self.hi_lo.1 += o.hi_lo.1;
         if o.first_n < self.first_n {
             self.first_n = o.first_n;
-            self.first_ts = o.first_ts;
             self.a_is_lo = o.a_is_lo;
         }
-        if o.last_n > self.last_n {
-            self.last_n = o.last_n;
-            self.last_ts = o.last_ts;
-        }
+        self.first_ts = self.first_ts.min(o.first_ts);
+        self.last_ts = self.last_ts.max(o.last_ts);
     }
 }
 
@@ -388,7 +398,6 @@ impl Fold for ConvTable {
                 hi_lo: (0, 0),
                 first_n: p.number,
                 first_ts: p.ts,
-                last_n: p.number,
                 last_ts: p.ts,
                 a_is_lo: fwd,
             }),
@@ -398,13 +407,10 @@ impl Fold for ConvTable {
         dir.1 += bytes;
         if p.number < c.first_n {
             c.first_n = p.number;
-            c.first_ts = p.ts;
             c.a_is_lo = fwd;
         }
-        if p.number > c.last_n {
-            c.last_n = p.number;
-            c.last_ts = p.ts;
-        }
+        c.first_ts = c.first_ts.min(p.ts);
+        c.last_ts = c.last_ts.max(p.ts);
     }
 
     fn merge(&mut self, o: ConvTable) {
@@ -457,9 +463,9 @@ pub struct ConvRow {
     pub a_to_b: (u64, u64),
     /// Frames and bytes from B to A.
     pub b_to_a: (u64, u64),
-    /// Seconds from the capture's first frame to the conversation's first.
+    /// Seconds from the capture's first frame to the conversation's earliest.
     pub rel_start: f64,
-    /// Seconds from its first frame to its last.
+    /// Seconds from its earliest frame to its latest.
     pub duration: f64,
     first_n: u64,
 }

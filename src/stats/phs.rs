@@ -6,8 +6,8 @@
 //! of the packet's dissection tree only, so [`phs_path`] turns a chain into tshark's path:
 //! - `ethertype` and the IPv6 extension headers (`ipv6.hopopts`, `ipv6.fraghdr`...) are
 //!   items inside their parent, not protocols of the tree: left out;
-//! - the `data` of an ICMP or ICMPv6 echo, and of an HTTP message, sits inside its
-//!   parent: left out;
+//! - the `data` of an ICMP or ICMPv6 echo, and of a segment that continues an HTTP message
+//!   (not the body after a message's headers), sits inside its parent: left out;
 //! - the datagram quoted in an ICMP or ICMPv6 error sits inside the ICMP tree, except the
 //!   payload of a quoted UDP datagram, which Wireshark's data dissector adds at the top:
 //!   `ip:icmp:ip:udp:data` is `ip:icmp:data`.
@@ -45,6 +45,10 @@ impl Fold for Phs {
     fn add(&mut self, p: &Pkt<'_, '_>) {
         self.buf.clear();
         crate::output::json::protocols(&mut self.buf, p.d);
+        if self.buf.ends_with(b":http:data") && !starts_http(p) {
+            // A continuation: its data is inside the HTTP tree.
+            self.buf.truncate(self.buf.len() - b":data".len());
+        }
         let bytes = u64::from(p.orig_len);
         if let Some(c) = self.chains.get_mut(self.buf.as_slice()) {
             c.frames += 1;
@@ -83,11 +87,19 @@ impl Fold for Phs {
     }
 }
 
+/// Whether the TCP payload of the packet starts an HTTP message.
+fn starts_http(p: &Pkt<'_, '_>) -> bool {
+    p.d.layers().iter().any(|l| match l.view {
+        crate::dissect::View::Raw(b) => crate::layers::http::is_http_start(b),
+        _ => false,
+    })
+}
+
 /// tshark's protocol hierarchy path for a `frame.protocols` chain (see the module doc).
 ///
 /// ```
 /// use pktforge::stats::phs::phs_path;
-/// assert_eq!(phs_path("eth:ethertype:ip:tcp:http:data"), ["eth", "ip", "tcp", "http"]);
+/// assert_eq!(phs_path("eth:ethertype:ip:tcp:http:data"), ["eth", "ip", "tcp", "http", "data"]);
 /// assert_eq!(phs_path("eth:ethertype:ip:icmp:ip:udp:data"), ["eth", "ip", "icmp", "data"]);
 /// assert_eq!(phs_path("sll:ethertype:ipv6:ipv6.fraghdr:data"), ["sll", "ipv6", "data"]);
 /// ```
@@ -110,7 +122,6 @@ pub fn phs_path(chain: &str) -> Vec<&str> {
                 }
                 break;
             }
-            "http" => break,
             _ => {}
         }
         i += 1;
