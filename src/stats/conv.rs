@@ -365,7 +365,7 @@ impl ConvTable {
             return;
         }
         let mut all: Vec<((Ep, Ep), Conv)> = self.map.drain().collect();
-        all.sort_by_key(|(_, c)| c.first_n);
+        all.sort_by_key(|(k, c)| (c.first_n, *k));
         for (k, c) in all.split_off(self.cfg.cap) {
             self.rest.frames += c.lo_hi.0 + c.hi_lo.0;
             self.rest.bytes += c.lo_hi.1 + c.hi_lo.1;
@@ -645,7 +645,13 @@ impl EndpointTable {
             SortBy::Bytes => c.tx.1 + c.rx.1,
             _ => c.tx.0 + c.rx.0,
         };
-        rows.sort_by(|x, y| key(y.1).cmp(&key(x.1)).then(x.1.first_n.cmp(&y.1.first_n)));
+        // Both endpoints of a frame can be first seen in it: the address breaks the tie.
+        rows.sort_by(|x, y| {
+            key(y.1)
+                .cmp(&key(x.1))
+                .then(x.1.first_n.cmp(&y.1.first_n))
+                .then(x.0.cmp(y.0))
+        });
         if let Some(n) = top {
             rows.truncate(n);
         }
@@ -695,7 +701,7 @@ impl Fold for EndpointTable {
         }
         if self.map.len() > self.cfg.cap {
             let mut all: Vec<(Ep, EpCount)> = self.map.drain().collect();
-            all.sort_by_key(|(_, c)| c.first_n);
+            all.sort_by_key(|(k, c)| (c.first_n, *k));
             for (k, c) in all.split_off(self.cfg.cap) {
                 self.rest.frames += c.tx.0 + c.rx.0;
                 self.rest.bytes += c.tx.1 + c.rx.1;
