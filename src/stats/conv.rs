@@ -19,7 +19,7 @@
 //! frames of a conversation another worker kept, so then [`ConvTable::overflowed`] is set
 //! and `pktforge stats` folds the file again in one thread, in file order.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::fold::{Fold, Pkt};
@@ -343,7 +343,7 @@ impl ConvTable {
         ConvTable {
             kind,
             cfg,
-            map: HashMap::new(),
+            map: HashMap::default(),
             rest: Rest::default(),
             overflowed: false,
         }
@@ -592,7 +592,7 @@ impl EndpointTable {
         EndpointTable {
             kind,
             cfg,
-            map: HashMap::new(),
+            map: HashMap::default(),
             rest: Rest::default(),
             overflowed: false,
         }

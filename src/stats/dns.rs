@@ -6,7 +6,7 @@
 //! capped: at most `cap` distinct names and `cap` queries waiting for their response;
 //! what did not fit is counted and reported.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Latency;
 use super::conv::{ConvKind, Ep};
@@ -75,13 +75,13 @@ impl DnsStats {
     pub fn new(cap: usize) -> DnsStats {
         DnsStats {
             cap,
-            names: HashMap::new(),
+            names: HashMap::default(),
             names_rest: 0,
-            qtypes: HashMap::new(),
+            qtypes: HashMap::default(),
             rcodes: [0; 16],
             queries: 0,
             responses: 0,
-            pending: HashMap::new(),
+            pending: HashMap::default(),
             pending_rest: 0,
             unmatched: 0,
             times: Latency::default(),

@@ -15,7 +15,7 @@
 //! Bytes are lengths on the wire (`frame.len`), as tshark counts them. Children are listed
 //! in the order tshark lists them: by the first frame that had them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::fold::{Fold, Pkt};
 use super::table::{Cell, Table};

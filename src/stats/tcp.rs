@@ -13,7 +13,7 @@
 //! worker, in file order (see [`super::fold`]). At most `cap` flows are followed; segments
 //! of the others are counted and reported, and only counted for resets and zero windows.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Latency;
 use super::conv::{ConvKind, Ep};
@@ -59,7 +59,7 @@ impl TcpStats {
     pub fn new(cap: usize) -> TcpStats {
         TcpStats {
             cap,
-            flows: HashMap::new(),
+            flows: HashMap::default(),
             segments: 0,
             handshakes: 0,
             resets: 0,
