@@ -207,6 +207,8 @@ fn fold_stream<T: Fold>(
     let mut error = None;
     // Pages of a mapped file read in one thread are released as it goes.
     let map = reader.mapped().cloned();
+    let mapped: &[u8] = map.as_ref().map_or(&[], |m| m.bytes());
+    let mut md = Dissection::new();
     let mut released = 0usize;
     loop {
         let p = match reader.next_packet() {
@@ -223,20 +225,23 @@ fn fold_stream<T: Fold>(
         let first_ts = cfg.first_ts.unwrap_or(file_first);
         let prev_ts = last.or(cfg.prev_ts).unwrap_or(r.ts);
         last = Some(r.ts);
-        let mut d = keep.recycle();
-        if step(
-            &mut t,
-            &mut d,
-            cfg.filter,
-            cfg.numbers_before + packets,
-            &r,
-            p.data,
-            first_ts,
-            prev_ts,
-        ) {
-            matched += 1;
-        }
-        keep = d.recycle();
+        let number = cfg.numbers_before + packets;
+        let passed = match mapped.get(r.start..r.start.saturating_add(r.len)) {
+            // Packets of a mapped file live as long as the mapping: one dissection serves
+            // them all, without moving it from packet to packet.
+            Some(data) if map.is_some() => step(
+                &mut t, &mut md, cfg.filter, number, &r, data, first_ts, prev_ts,
+            ),
+            _ => {
+                let mut d = keep.recycle();
+                let ok = step(
+                    &mut t, &mut d, cfg.filter, number, &r, p.data, first_ts, prev_ts,
+                );
+                keep = d.recycle();
+                ok
+            }
+        };
+        matched += u64::from(passed);
         if let Some(m) = &map {
             let at = r.start;
             if at >= released + CHUNK * 8 {
@@ -306,7 +311,8 @@ impl Shared<'_> {
         let bytes = self.map.bytes();
         let len = bytes.len();
         let mut recs: Vec<Rec> = Vec::with_capacity(8192);
-        let mut keep: Dissection<'static> = Dissection::new();
+        // The chunks' bytes live as long as the mapping: one dissection serves them all.
+        let mut d = Dissection::new();
         loop {
             let k = self.next_chunk.fetch_add(1, Ordering::Relaxed);
             let lo = k.saturating_mul(CHUNK).max(self.first);
@@ -361,7 +367,6 @@ impl Shared<'_> {
                 let data = bytes
                     .get(r.start..r.start.saturating_add(r.len))
                     .unwrap_or(&[]);
-                let mut d = keep.recycle();
                 matched += u64::from(step(
                     t,
                     &mut d,
@@ -372,7 +377,6 @@ impl Shared<'_> {
                     first_ts.unwrap_or(r.ts),
                     prev.unwrap_or(r.ts),
                 ));
-                keep = d.recycle();
                 prev = Some(r.ts);
             }
             if let (Some(a), Some(b)) = (recs.first(), recs.last()) {
