@@ -300,7 +300,8 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
             .map(|f| f.text().to_string())
             .unwrap_or_default();
         for (i, t) in tables.iter().enumerate() {
-            if i > 0 {
+            // The hierarchy starts with a blank line of its own, as tshark's does.
+            if i > 0 && t.key != "phs" {
                 s.push('\n');
             }
             if t.key == "summary" {
