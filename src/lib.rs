@@ -52,6 +52,7 @@ pub mod packet;
 pub mod pipeline;
 pub mod route;
 pub mod services;
+pub mod stats;
 pub mod value;
 pub mod wire;
 

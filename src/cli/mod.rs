@@ -20,6 +20,7 @@ pub mod ifaces;
 pub mod ls;
 pub mod read;
 pub mod sniff;
+pub mod stats;
 
 /// pktforge: craft, decode and analyse packets with scapy's names and bytes.
 #[derive(Debug, Parser)]
@@ -50,6 +51,8 @@ pub enum Command {
     Read(read::Args),
     /// Compile a filter to classic BPF for the kernel and print it like tcpdump -d.
     Filter(filter::Args),
+    /// Statistics: summary, protocol hierarchy, conversations, endpoints, IO, DNS, TCP (tshark -z).
+    Stats(stats::Args),
     /// List the Wireshark fields that --json, -e and filters know (tshark -G fields).
     Fields(fields::Args),
     /// List the network interfaces a capture can use (addresses, flags, link type, default route).
@@ -125,6 +128,7 @@ where
         Command::Fields(a) => fields::run(&a, &mut out),
         Command::Ifaces(a) => ifaces::run(&a, &mut out),
         Command::Sniff(a) => sniff::run(&a, &mut out),
+        Command::Stats(a) => stats::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };

@@ -176,6 +176,24 @@ fn http_rest(out: &mut Vec<u8>, first: &mut bool, p: &[u8]) {
     proto(out, first, http::body_protocol(head));
 }
 
+/// Appends the `frame.protocols` chain of `d` (`eth:ethertype:ip:tcp`) to `out`, as
+/// [`write_json`] writes it: for statistics over protocol paths (`pktforge stats --phs`).
+///
+/// ```
+/// use pktforge::dissect::{Dissection, dissect};
+/// use pktforge::output::json::protocols;
+/// use pktforge::prelude::*;
+/// let b = (Ether::new() / IP::new() / UDP::new().dport(53) / DNS::new()).build().unwrap();
+/// let mut d = Dissection::new();
+/// dissect(LinkType::Ether, &b, &mut d);
+/// let mut out = Vec::new();
+/// protocols(&mut out, &d);
+/// assert_eq!(out, b"eth:ethertype:ip:udp:dns");
+/// ```
+pub fn protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
+    put_protocols(out, d);
+}
+
 /// Appends the `frame.protocols` chain of the dissection.
 pub(crate) fn put_protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
     use LayerKind as K;

@@ -1,0 +1,250 @@
+//! The one shape every statistic is printed in: a titled table of rows, written as aligned
+//! text, as JSON (one array of row objects per statistic) or as CSV.
+
+use std::fmt::Write as _;
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A count.
+    Int(u64),
+    /// A number with this many decimals.
+    Num(f64, usize),
+    /// Text (an address, a name, a path).
+    Text(String),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x, p) => format!("{x:.p$}"),
+            Cell::Text(s) => s.clone(),
+        }
+    }
+
+    fn json(&self, out: &mut String) {
+        match self {
+            Cell::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Cell::Num(x, p) if x.is_finite() => {
+                let _ = write!(out, "{x:.p$}");
+            }
+            Cell::Num(..) => out.push_str("null"),
+            Cell::Text(s) => json_str(out, s),
+        }
+    }
+}
+
+/// Appends `s` as a JSON string.
+pub(crate) fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A statistic's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The statistic's key in `--json` output (`phs`, `conv`, `endpoints`, `io`...).
+    pub key: String,
+    /// The title printed above the text table.
+    pub title: String,
+    /// Column names: the JSON keys and the CSV header.
+    pub columns: Vec<&'static str>,
+    /// Text headers, when they differ from the column names (same length as `columns`).
+    pub headers: Option<Vec<String>>,
+    /// The rows, each with one cell per column.
+    pub rows: Vec<Vec<Cell>>,
+    /// What did not fit (a capped table): printed under the text table, as
+    /// `"KEY_not_shown": {..}` in JSON and as a `# not shown` line in CSV.
+    pub not_shown: Vec<(&'static str, Cell)>,
+    /// Lines printed under the text table only (a bar chart, a remark).
+    pub footer: Vec<String>,
+}
+
+impl Table {
+    /// An empty table.
+    pub fn new(key: &str, title: &str, columns: &[&'static str]) -> Table {
+        Table {
+            key: key.to_string(),
+            title: title.to_string(),
+            columns: columns.to_vec(),
+            headers: None,
+            rows: Vec::new(),
+            not_shown: Vec::new(),
+            footer: Vec::new(),
+        }
+    }
+
+    /// Aligned text: text cells left, numbers right.
+    pub fn write_text(&self, out: &mut String) {
+        let heads: Vec<String> = match &self.headers {
+            Some(h) => h.clone(),
+            None => self.columns.iter().map(|c| c.to_string()).collect(),
+        };
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::text).collect())
+            .collect();
+        let mut width: Vec<usize> = heads.iter().map(|h| h.chars().count()).collect();
+        for r in &cells {
+            for (w, c) in width.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let _ = writeln!(out, "{}", self.title);
+        let line = |out: &mut String, vals: &[String], left: &dyn Fn(usize) -> bool| {
+            let mut s = String::new();
+            for (i, (v, w)) in vals.iter().zip(&width).enumerate() {
+                if i > 0 {
+                    s.push_str("  ");
+                }
+                if left(i) {
+                    let _ = write!(s, "{v:<w$}");
+                } else {
+                    let _ = write!(s, "{v:>w$}");
+                }
+            }
+            let _ = writeln!(out, "{}", s.trim_end());
+        };
+        let is_text = |i: usize| {
+            self.rows
+                .first()
+                .and_then(|r| r.get(i))
+                .is_none_or(|c| matches!(c, Cell::Text(_)))
+        };
+        line(out, &heads, &is_text);
+        for r in &cells {
+            line(out, r, &is_text);
+        }
+        if !self.not_shown.is_empty() {
+            let parts: Vec<String> = self
+                .not_shown
+                .iter()
+                .map(|(k, v)| format!("{} {k}", v.text()))
+                .collect();
+            let _ = writeln!(out, "not shown (table full): {}", parts.join(", "));
+        }
+        for f in &self.footer {
+            let _ = writeln!(out, "{f}");
+        }
+    }
+
+    /// `"key": [rows]` (and `"key_not_shown": {..}`), without braces around.
+    pub fn write_json(&self, out: &mut String) {
+        json_str(out, &self.key);
+        out.push_str(":[");
+        for (i, r) in self.rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            for (j, (c, v)) in self.columns.iter().zip(r).enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                json_str(out, c);
+                out.push(':');
+                v.json(out);
+            }
+            out.push('}');
+        }
+        out.push(']');
+        if !self.not_shown.is_empty() {
+            out.push(',');
+            json_str(out, &format!("{}_not_shown", self.key));
+            out.push_str(":{");
+            for (j, (k, v)) in self.not_shown.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                json_str(out, k);
+                out.push(':');
+                v.json(out);
+            }
+            out.push('}');
+        }
+    }
+
+    /// A header row and the rows, RFC 4180 quoting.
+    pub fn write_csv(&self, out: &mut String) {
+        let quote = |s: &str| {
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let _ = writeln!(out, "{}", self.columns.join(","));
+        for r in &self.rows {
+            let vals: Vec<String> = r.iter().map(|c| quote(&c.text())).collect();
+            let _ = writeln!(out, "{}", vals.join(","));
+        }
+        if !self.not_shown.is_empty() {
+            let parts: Vec<String> = self
+                .not_shown
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.text()))
+                .collect();
+            let _ = writeln!(out, "# not shown: {}", parts.join(" "));
+        }
+    }
+}
+
+/// Seconds of a `(seconds, nanoseconds)` difference `b - a`, as a float.
+pub fn secs_between(a: (i64, u32), b: (i64, u32)) -> f64 {
+    let ns =
+        (i128::from(b.0) - i128::from(a.0)) * 1_000_000_000 + i128::from(b.1) - i128::from(a.1);
+    ns as f64 / 1e9
+}
+
+/// Nanoseconds of `b - a`, saturating.
+pub fn nanos_between(a: (i64, u32), b: (i64, u32)) -> i128 {
+    (i128::from(b.0) - i128::from(a.0)) * 1_000_000_000 + i128::from(b.1) - i128::from(a.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_json_csv() {
+        let mut t = Table::new("x", "X", &["name", "frames"]);
+        t.rows
+            .push(vec![Cell::Text("a,\"b\"".into()), Cell::Int(3)]);
+        t.not_shown.push(("frames", Cell::Int(2)));
+        let mut s = String::new();
+        t.write_text(&mut s);
+        assert_eq!(
+            s,
+            "X\nname   frames\na,\"b\"       3\nnot shown (table full): 2 frames\n"
+        );
+        let mut j = String::new();
+        t.write_json(&mut j);
+        assert_eq!(
+            j,
+            r#""x":[{"name":"a,\"b\"","frames":3}],"x_not_shown":{"frames":2}"#
+        );
+        let mut c = String::new();
+        t.write_csv(&mut c);
+        assert_eq!(c, "name,frames\n\"a,\"\"b\"\"\",3\n# not shown: frames=2\n");
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(secs_between((1, 900_000_000), (3, 100_000_000)), 1.2);
+        assert_eq!(nanos_between((3, 0), (1, 0)), -2_000_000_000);
+    }
+}
