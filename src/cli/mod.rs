@@ -14,6 +14,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 pub mod completions;
 pub mod craft;
 pub mod decode;
+#[cfg(feature = "export")]
+pub mod export;
 pub mod fields;
 pub mod filter;
 pub mod ls;
@@ -50,6 +52,9 @@ pub enum Command {
     Filter(filter::Args),
     /// List the Wireshark fields that --json, -e and filters know (tshark -G fields).
     Fields(fields::Args),
+    /// Write capture files to Parquet, one row per packet, one column per field, for DuckDB/Spark.
+    #[cfg(feature = "export")]
+    Export(export::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -117,6 +122,8 @@ where
         Command::Read(a) => read::run(&a, &mut out),
         Command::Filter(a) => filter::run(&a, &mut out),
         Command::Fields(a) => fields::run(&a, &mut out),
+        #[cfg(feature = "export")]
+        Command::Export(a) => export::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };
