@@ -153,44 +153,16 @@ impl Group {
             }
             let descr = schema.column(i);
             let mut sink = TrackedWrite::new(Vec::new());
-            let rep = (!col.rep.is_empty()).then_some(&col.rep[..]);
-            let def = Some(&col.def[..]);
             let close = {
                 let pages = Box::new(SerializedPageWriter::new(&mut sink));
-                match (get_column_writer(descr, props.clone(), pages), col.values) {
-                    (ColumnWriter::Int32ColumnWriter(mut w), Values::I32(v)) => {
-                        w.write_batch(&v, def, rep)?;
-                        w.close()?
-                    }
-                    (ColumnWriter::Int64ColumnWriter(mut w), Values::I64(v)) => {
-                        w.write_batch(&v, def, rep)?;
-                        w.close()?
-                    }
-                    (ColumnWriter::BoolColumnWriter(mut w), Values::Bool(v)) => {
-                        w.write_batch(&v, def, rep)?;
-                        w.close()?
-                    }
-                    (ColumnWriter::ByteArrayColumnWriter(mut w), Values::Text(buf, ends)) => {
-                        let all = Bytes::from(buf);
-                        let mut start = 0usize;
-                        let mut v = Vec::with_capacity(ends.len());
-                        for end in ends {
-                            if end < start || end > all.len() {
-                                return Err(ParquetError::General(
-                                    "text offsets out of order".into(),
-                                ));
-                            }
-                            v.push(ByteArray::from(all.slice(start..end)));
-                            start = end;
-                        }
-                        w.write_batch(&v, def, rep)?;
-                        w.close()?
-                    }
-                    _ => {
-                        return Err(ParquetError::General(format!(
-                            "column {i}: values of the wrong physical type"
-                        )));
-                    }
+                let mut w = get_column_writer(descr, props.clone(), pages);
+                write_column(&mut w, col)?;
+                match w {
+                    ColumnWriter::Int32ColumnWriter(w) => w.close()?,
+                    ColumnWriter::Int64ColumnWriter(w) => w.close()?,
+                    ColumnWriter::BoolColumnWriter(w) => w.close()?,
+                    ColumnWriter::ByteArrayColumnWriter(w) => w.close()?,
+                    _ => return Err(wrong_type(i)),
                 }
             };
             out.push(Chunk {
@@ -200,6 +172,75 @@ impl Group {
         }
         Ok(out)
     }
+}
+
+fn wrong_type(i: usize) -> ParquetError {
+    ParquetError::General(format!("column {i}: values of the wrong physical type"))
+}
+
+/// Levels handed to the column writer at once: text values are made into `ByteArray`s one
+/// slice at a time, so a row group's text is not held twice.
+const WRITE_CHUNK: usize = 8192;
+
+/// Writes a column's levels and values, [`WRITE_CHUNK`] levels at a time (cut where a row
+/// starts, for lists).
+fn write_column(w: &mut ColumnWriter<'_>, col: ColumnBuf) -> Result<()> {
+    let repeated = !col.rep.is_empty();
+    let max_def = if repeated { 2 } else { 1 };
+    let n = col.def.len();
+    let (text, values) = match col.values {
+        Values::Text(buf, ends) => (
+            Some((Bytes::from(buf), ends)),
+            Values::Text(Vec::new(), Vec::new()),
+        ),
+        v => (None, v),
+    };
+    let (mut lv, mut val) = (0usize, 0usize);
+    while lv < n {
+        let mut end = lv.saturating_add(WRITE_CHUNK).min(n);
+        while repeated && end < n && col.rep.get(end).is_some_and(|&r| r != 0) {
+            end += 1;
+        }
+        let defs = col.def.get(lv..end).unwrap_or(&[]);
+        let reps = if repeated { col.rep.get(lv..end) } else { None };
+        let nv = defs.iter().filter(|&&d| d == max_def).count();
+        let vals = val..val + nv;
+        let short = || ParquetError::General("fewer values than levels".into());
+        match (&mut *w, &values) {
+            (ColumnWriter::Int32ColumnWriter(w), Values::I32(v)) => {
+                w.write_batch(v.get(vals).ok_or_else(short)?, Some(defs), reps)?;
+            }
+            (ColumnWriter::Int64ColumnWriter(w), Values::I64(v)) => {
+                w.write_batch(v.get(vals).ok_or_else(short)?, Some(defs), reps)?;
+            }
+            (ColumnWriter::BoolColumnWriter(w), Values::Bool(v)) => {
+                w.write_batch(v.get(vals).ok_or_else(short)?, Some(defs), reps)?;
+            }
+            (ColumnWriter::ByteArrayColumnWriter(w), Values::Text(..)) => {
+                let Some((all, ends)) = &text else {
+                    return Err(short());
+                };
+                let mut start = if val == 0 {
+                    0
+                } else {
+                    ends.get(val - 1).copied().ok_or_else(short)?
+                };
+                let mut v = Vec::with_capacity(nv);
+                for &e in ends.get(vals).ok_or_else(short)? {
+                    if e < start || e > all.len() {
+                        return Err(ParquetError::General("text offsets out of order".into()));
+                    }
+                    v.push(ByteArray::from(all.slice(start..e)));
+                    start = e;
+                }
+                w.write_batch(&v, Some(defs), reps)?;
+            }
+            _ => return Err(wrong_type(0)),
+        }
+        lv = end;
+        val += nv;
+    }
+    Ok(())
 }
 
 impl Values {
