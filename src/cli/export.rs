@@ -171,12 +171,13 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     };
     writeln!(
         out,
-        "{} rows ({} packets read from {} of {} files), {} row groups{files} -> {}",
+        "{} rows ({} packets read from {} of {} files), {} row group{}{files} -> {}",
         s.rows,
         s.packets,
         s.files,
         inputs.len(),
         s.row_groups,
+        if s.row_groups == 1 { "" } else { "s" },
         a.output.display()
     )?;
     if s.nulled > 0 {
