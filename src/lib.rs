@@ -41,6 +41,8 @@ pub mod cli;
 pub mod dissect;
 pub mod dsl;
 pub mod error;
+#[cfg(feature = "export")]
+pub mod export;
 pub mod fields;
 pub mod filter;
 pub mod layers;

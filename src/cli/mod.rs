@@ -14,6 +14,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 pub mod completions;
 pub mod craft;
 pub mod decode;
+#[cfg(feature = "export")]
+pub mod export;
 pub mod fields;
 pub mod filter;
 pub mod ifaces;
@@ -59,6 +61,9 @@ pub enum Command {
     Ifaces(ifaces::Args),
     /// Capture live packets on an interface, tcpdump-style (needs CAP_NET_RAW).
     Sniff(sniff::Args),
+    /// Write capture files to Parquet, one row per packet, one column per field, for DuckDB/Spark.
+    #[cfg(feature = "export")]
+    Export(export::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
     /// Print the man page (roff) generated from these definitions.
@@ -129,6 +134,8 @@ where
         Command::Ifaces(a) => ifaces::run(&a, &mut out),
         Command::Sniff(a) => sniff::run(&a, &mut out),
         Command::Stats(a) => stats::run(&a, &mut out),
+        #[cfg(feature = "export")]
+        Command::Export(a) => export::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
         Command::Man => completions::man(&mut out),
     };

@@ -22,11 +22,11 @@ use std::time::{Duration, Instant};
 
 use crate::capture::live::{self, Backend, Cooked, LiveConfig, LiveError};
 use crate::capture::{LinkTypeNumber, PcapNgWriter, PcapWriter, RawPacket};
-use crate::output::line::{LineMeta, write_line};
 use crate::cli::{CliError, CliResult};
 use crate::dissect::{Dissection, dissect_frame};
 use crate::filter::Filter;
 use crate::net::iface;
+use crate::output::line::{LineMeta, write_line};
 use crate::output::{FrameMeta, write_json};
 use crate::packet::{LinkType, Packet, hexdump};
 
