@@ -484,6 +484,33 @@ fn export_of_a_workload_equals_read_json_and_sql_agrees() {
     .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
     .collect();
     assert_eq!(got, top);
+    // The same top talkers from `pktforge stats --endpoints ip`: frames sent per address.
+    let stats: Value = serde_json::from_str(&ok(&[
+        "stats",
+        "--endpoints",
+        "ip",
+        "--json",
+        w.to_str().unwrap(),
+    ]))
+    .unwrap();
+    let tx: BTreeMap<String, u64> = stats["endpoints_ip"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["address"].as_str().unwrap().to_string(),
+                e["tx_frames"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for (addr, n) in &got {
+        assert_eq!(
+            tx.get(addr),
+            Some(n),
+            "stats --endpoints ip tx frames of {addr}"
+        );
+    }
 
     // Range scan on the numeric address equals the string one.
     let both = duck(&[
