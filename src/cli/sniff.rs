@@ -26,9 +26,8 @@ use crate::cli::{CliError, CliResult};
 use crate::dissect::{Dissection, dissect_frame};
 use crate::filter::Filter;
 use crate::net::iface;
-use crate::output::line::{LineMeta, write_line};
-use crate::output::{FrameMeta, write_json};
-use crate::packet::{LinkType, Packet, hexdump};
+use crate::output::{Format, FrameMeta, PacketRef};
+use crate::packet::LinkType;
 
 /// Options of `pktforge sniff`.
 #[derive(Debug, Default, clap::Args)]
@@ -203,8 +202,8 @@ struct Show {
     link_header: bool,
 }
 
-/// Prints one packet as `read` does (line, `-v` tree, `--json`, `-x`/`-X`): every call
-/// into the printers is here.
+/// Prints one packet with `read`'s writers (`output::Format`: line, `-e`, `-v` tree,
+/// `--json`, `-x`/`-X`), so that sniff and read print the same packet alike.
 fn show_packet(
     p: &RawPacket<'_>,
     number: u64,
@@ -212,56 +211,38 @@ fn show_packet(
     d: Dissection<'static>,
     out: &mut Vec<u8>,
 ) -> Dissection<'static> {
-    let link = LinkType::from_pcap(p.link.0);
-    let meta = FrameMeta {
-        number,
-        ts_sec: p.ts_sec,
-        ts_nsec: p.ts_nsec,
-        orig_len: p.orig_len,
-        cap_len: p.caplen,
+    let format = Format {
+        json: show.json,
+        verbose: show.verbose,
+        hex: show.hex,
+        hex_ascii: show.hex_ascii,
+        link_header: show.link_header,
+        quiet: false,
+        columns: None,
+    };
+    let packet = PacketRef {
+        meta: FrameMeta {
+            number,
+            ts_sec: p.ts_sec,
+            ts_nsec: p.ts_nsec,
+            orig_len: p.orig_len,
+            cap_len: p.caplen,
+        },
+        link: p.link,
+        first_ts: (p.ts_sec, p.ts_nsec),
+        prev_ts: (p.ts_sec, p.ts_nsec),
+        data: p.data,
     };
     let mut d = d.recycle();
-    if show.verbose {
-        let pk = Packet::parse_frame(link, p.data, p.orig_len as usize);
-        out.extend_from_slice(
-            format!(
-                "Frame {number}: {} bytes on the wire, {} captured, {}\n",
-                p.orig_len, p.caplen, p.link
-            )
-            .as_bytes(),
+    if format.needs_dissection() {
+        dissect_frame(
+            LinkType::from_pcap(p.link.0),
+            p.data,
+            p.orig_len as usize,
+            &mut d,
         );
-        out.extend_from_slice(pk.show_raw().as_bytes());
-        if let Some(e) = pk.error() {
-            out.extend_from_slice(format!("[malformed: {e}]\n").as_bytes());
-        }
-    } else {
-        dissect_frame(link, p.data, p.orig_len as usize, &mut d);
-        if show.json {
-            write_json(&meta, &d, out);
-        } else {
-            let lm = LineMeta {
-                ts_sec: p.ts_sec,
-                ts_nsec: p.ts_nsec,
-                orig_len: p.orig_len,
-                link: p.link,
-            };
-            write_line(&lm, &d, show.link_header, out);
-        }
     }
-    if show.hex_ascii {
-        out.extend_from_slice(hexdump(p.data).as_bytes());
-    } else if show.hex {
-        for (i, chunk) in p.data.chunks(16).enumerate() {
-            let _ = write!(out, "\t0x{:04x}: ", i * 16);
-            for pair in chunk.chunks(2) {
-                out.push(b' ');
-                for b in pair {
-                    let _ = write!(out, "{b:02x}");
-                }
-            }
-            out.push(b'\n');
-        }
-    }
+    format.write_packet(&packet, &d, out);
     d.recycle()
 }
 
