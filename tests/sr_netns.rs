@@ -53,7 +53,8 @@ fn ping_stats(out: &str, host: &str) -> PingStats {
     let c = re
         .captures(l)
         .unwrap_or_else(|| panic!("statistics line `{l}` does not parse, in:\n{out}"));
-    let rtt = lines.get(i + 2).map(|l| {
+    // iputils ends with a blank line instead of the rtt line when no reply came.
+    let rtt = lines.get(i + 2).filter(|l| l.starts_with("rtt ")).map(|l| {
         let re = Regex::new(
             r"^rtt min/avg/max/mdev = (\d+\.\d{3})/(\d+\.\d{3})/(\d+\.\d{3})/(\d+\.\d{3}) ms$",
         )
