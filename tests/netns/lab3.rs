@@ -182,7 +182,13 @@ pub struct Lab3 {
     /// A private directory (pid files), removed in `Drop`.
     pub dir: PathBuf,
     children: Mutex<Vec<Child>>,
+    /// When the lab was created: [`Lab3::run`] ends every command by [`TEST_BUDGET`] after.
+    start: Instant,
 }
+
+/// How long a test may run from the lab's creation: [`Lab3::run`] cuts every command's
+/// deadline to what is left of it, so a test ends within 30 s even if its commands hang.
+pub const TEST_BUDGET: Duration = Duration::from_secs(27);
 
 impl Lab3 {
     /// Creates the lab, or returns `None` after printing why the test is skipped (not root,
@@ -196,6 +202,7 @@ impl Lab3 {
             eprintln!("skipping {test}: the `ip` command (iproute2) is not installed");
             return None;
         }
+        let start = Instant::now();
         let n = SEQ.fetch_add(1, Ordering::Relaxed);
         let tag = format!("{}{n}", std::process::id() % 100_000);
         let dir = std::env::temp_dir().join(format!("pktforge-lab3-{tag}"));
@@ -211,6 +218,7 @@ impl Lab3 {
             veth_s: format!("p3s{tag}"),
             dir,
             children: Mutex::new(Vec::new()),
+            start,
         };
         // From here on Drop deletes whatever was created.
         match lab.setup() {
@@ -366,11 +374,16 @@ impl Lab3 {
         c
     }
 
-    /// Runs `PROGRAM ARGS` in `ns`, killed after `secs` seconds.
+    /// Runs `PROGRAM ARGS` in `ns`, killed after `secs` seconds, or sooner when the test's
+    /// [`TEST_BUDGET`] runs out first.
     pub fn run(&self, ns: &str, program: &str, args: &[&str], secs: u64) -> Out {
+        let left = TEST_BUDGET.saturating_sub(self.start.elapsed());
+        let limit = Duration::from_secs(secs)
+            .min(left)
+            .max(Duration::from_millis(100));
         let mut c = self.exec(ns, program);
         c.args(args);
-        run_timeout(c, Duration::from_secs(secs))
+        run_timeout(c, limit)
     }
 
     /// Starts `PROGRAM ARGS` in `ns` in the background; `Drop` kills it. Returns its pid.
