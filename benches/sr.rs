@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pktforge::dsl;
+use pktforge::layers::Layer;
+use pktforge::packet::Packet;
 use pktforge::net::sr::{Config, Event, Flow, Session};
 
 fn is_root() -> bool {
@@ -25,14 +27,22 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-fn probe(seq: u16) -> pktforge::packet::Packet {
-    dsl::parse(&format!(
-        "IP(dst=\"127.0.0.1\")/ICMP(id=0x5046, seq={seq})/Raw(load=b'x'*56)"
-    ))
-    .expect("valid expression")
-    .packets(&dsl::ExpandOptions::default())
-    .next()
-    .expect("one packet")
+fn probe() -> Packet {
+    dsl::parse("IP(dst=\"127.0.0.1\")/ICMP(id=0x5046)/Raw(load=b'x'*56)")
+        .expect("valid expression")
+        .packets(&dsl::ExpandOptions::default())
+        .next()
+        .expect("one packet")
+}
+
+fn with_seq(p: &Packet, seq: u16) -> Packet {
+    let mut p = p.clone();
+    for l in p.layers_mut() {
+        if let Layer::ICMP(i) = l {
+            i.seq = seq;
+        }
+    }
+    p
 }
 
 fn bench(c: &mut Criterion) {
@@ -40,20 +50,21 @@ fn bench(c: &mut Criterion) {
         eprintln!("skipping the sr bench: raw sockets need root (CAP_NET_RAW)");
         return;
     }
-    let mut s = match Session::open(&Config::default(), &[probe(0)]) {
+    let mut s = match Session::open(&Config::default(), &[probe()]) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("skipping the sr bench: {e}");
             return;
         }
     };
+    let base = probe();
     let mut seq: u16 = 0;
     let mut g = c.benchmark_group("sr");
     g.measurement_time(Duration::from_secs(5));
     g.bench_function("sr1_loopback_icmp_echo", |b| {
         b.iter(|| {
             seq = seq.wrapping_add(1);
-            let i = s.add(&probe(seq)).expect("probe builds");
+            let i = s.add(&with_seq(&base, seq)).expect("probe builds");
             s.send(i).expect("send");
             let mut got = false;
             s.poll(Instant::now() + Duration::from_secs(1), &mut |_, ev| {

@@ -168,7 +168,8 @@ impl Neighbours {
         let prog = Filter::new(&text)
             .ok()
             .and_then(|f| f.compile_bpf(FilterLink::Ether).ok());
-        let s = PacketSock::open(iface.index, false, prog.as_ref().map(|p| p.insns()))
+        let prog = sock::inbound_only(prog.as_ref().map(|p| p.insns()));
+        let s = PacketSock::open(iface.index, false, Some(&prog))
             .map_err(|e| TxError::os(format!("a packet socket on {}", iface.name), e))?;
         let mut buf = vec![0u8; 2048];
         for _ in 0..self.tries.max(1) {

@@ -37,6 +37,45 @@ pub const DROP_ALL: [Insn; 1] = [Insn {
     jf: 0,
     k: 0,
 }];
+/// `prog` (or "accept everything" when `None`) behind a test that drops the packets this
+/// host sends (the kernel's `SKF_AD_PKTTYPE` ancillary load, as libpcap's `inbound`), so
+/// that a receiving socket is not woken for its own probes.
+pub fn inbound_only(prog: Option<&[Insn]>) -> Vec<Insn> {
+    use crate::filter::bpf::op;
+    // SKF_AD_OFF (-0x1000) + SKF_AD_PKTTYPE (4), as the u32 the kernel reads.
+    const PKTTYPE: u32 = 0xffff_f004;
+    let mut v = vec![
+        Insn {
+            code: op::LD | op::W | op::ABS,
+            jt: 0,
+            jf: 0,
+            k: PKTTYPE,
+        },
+        Insn {
+            code: op::JMP | op::JEQ | op::K,
+            jt: 0,
+            jf: 1,
+            k: u32::from(PACKET_OUTGOING),
+        },
+        Insn {
+            code: op::RET | op::K,
+            jt: 0,
+            jf: 0,
+            k: 0,
+        },
+    ];
+    match prog {
+        Some(p) => v.extend_from_slice(p),
+        None => v.push(Insn {
+            code: op::RET | op::K,
+            jt: 0,
+            jf: 0,
+            k: 0x0004_0000,
+        }),
+    }
+    v
+}
+
 /// The most messages one `sendmmsg` call takes here.
 pub const BATCH: usize = 64;
 

@@ -131,6 +131,7 @@ pub struct Session {
     debug: bool,
     buf: Vec<u8>,
     stop: Option<fn() -> bool>,
+    unanswered: usize,
 }
 
 /// The most distinct packets a set given to send, sr or ping may expand to (they are
@@ -281,7 +282,8 @@ fn open_rx(i: &Interface, text: Option<&str>) -> Result<Rx, TxError> {
     let prog = text
         .and_then(|t| Filter::new(t).ok())
         .and_then(|f| f.compile_bpf(flink).ok());
-    let sock = PacketSock::open(i.index, !ether, prog.as_ref().map(|p| p.insns()))
+    let prog = sock::inbound_only(prog.as_ref().map(|p| p.insns()));
+    let sock = PacketSock::open(i.index, !ether, Some(&prog))
         .map_err(|e| TxError::os(format!("a packet socket on {}", i.name), e))?;
     Ok(Rx {
         sock,
@@ -353,6 +355,7 @@ impl Session {
             debug: cfg.debug_match,
             buf: vec![0u8; 65_536 + 64],
             stop: None,
+            unanswered: 0,
         })
     }
 
@@ -392,6 +395,7 @@ impl Session {
         };
         let hash = answers::hashret(&packet);
         let i = self.probes.len();
+        self.unanswered += 1;
         self.probes.push(Probe {
             packet,
             bytes,
@@ -496,7 +500,7 @@ impl Session {
 
     /// Whether every probe has an answer.
     pub fn all_answered(&self) -> bool {
-        self.probes.iter().all(|p| p.answers > 0)
+        self.unanswered == 0
     }
 
     /// Receives until `deadline`, or until `on` returns [`Flow::Stop`], or (without
@@ -573,7 +577,11 @@ impl Session {
             return Flow::Continue;
         }
         self.received += 1;
+        // The first unanswered probe the packet answers; else (multi) the first answered
+        // one, as a duplicate.
         let mut last_reject = None;
+        let mut dup_of = None;
+        let mut hit = None;
         for &i in &cands {
             let Some(p) = self.probes.get(i) else {
                 continue;
@@ -582,30 +590,47 @@ impl Session {
                 continue;
             }
             match answers::answers(&reply.packet, &p.packet) {
+                Ok(()) if p.answers == 0 => {
+                    hit = Some(i);
+                    break;
+                }
                 Ok(()) => {
-                    let dup = p.answers > 0;
-                    if dup && !self.multi {
-                        continue;
+                    if dup_of.is_none() {
+                        dup_of = Some(i);
                     }
-                    let rtt = p
-                        .sent_at
-                        .map_or(Duration::ZERO, |s| reply.stamp.saturating_sub(s));
-                    if let Some(p) = self.probes.get_mut(i) {
-                        p.answers += 1;
-                    }
-                    self.matched += 1;
-                    return on(
-                        self,
-                        Event::Answer {
-                            probe: i,
-                            reply,
-                            rtt,
-                            dup,
-                        },
-                    );
                 }
                 Err(r) => last_reject = Some(format!("probe {}: {r}", i + 1)),
             }
+        }
+        let pick = hit
+            .map(|i| (i, false))
+            .or_else(|| dup_of.filter(|_| self.multi).map(|i| (i, true)));
+        if let Some((i, dup)) = pick {
+            let rtt = self
+                .probes
+                .get(i)
+                .and_then(|p| p.sent_at)
+                .map_or(Duration::ZERO, |s| reply.stamp.saturating_sub(s));
+            if let Some(p) = self.probes.get_mut(i) {
+                if p.answers == 0 {
+                    self.unanswered = self.unanswered.saturating_sub(1);
+                }
+                p.answers += 1;
+            }
+            self.matched += 1;
+            return on(
+                self,
+                Event::Answer {
+                    probe: i,
+                    reply,
+                    rtt,
+                    dup,
+                },
+            );
+        }
+        if dup_of.is_some() {
+            // A second answer to an answered probe, without multi: not a mismatch.
+            return Flow::Continue;
         }
         if self.debug {
             let why = match last_reject {
