@@ -52,7 +52,7 @@ pub mod net;
 pub mod output;
 pub mod packet;
 pub mod pipeline;
-pub mod route;
+pub use net::route;
 pub mod services;
 pub mod stats;
 pub mod value;

@@ -37,6 +37,7 @@ pub use crate::filter::bpf::{MAX_COMPILE_DEPTH as MAX_BPF_DEPTH, MAX_INSNS as MA
 pub use crate::filter::lex::MAX_LEN as MAX_FILTER_LEN;
 pub use crate::filter::parse::MAX_DEPTH as MAX_FILTER_DEPTH;
 pub use crate::layers::dns::{MAX_JUMPS as MAX_DNS_POINTERS, MAX_NAME_WIRE as MAX_DNS_NAME};
+pub use crate::net::sr::MAX_PROBES;
 
 /// The capture reader's buffer for streams, and the size of each read.
 pub const READ_BUFFER: usize = crate::capture::reader::BUF_LEN;
@@ -148,6 +149,13 @@ pub const ALL: &[Limit] = &[
         unit: "levels",
         bounds: "nesting of the filter tree the BPF compiler follows",
         beyond: "the filter is refused for BPF with a message (exit 2)",
+    },
+    Limit {
+        name: "MAX_PROBES",
+        value: MAX_PROBES as u64,
+        unit: "packets",
+        bounds: "distinct packets an expression given to send, sendp, sr, srp or ping expands to",
+        beyond: "an error that names the limit (exit 2); repeat a smaller set with `--count`",
     },
 ];
 

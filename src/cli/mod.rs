@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub mod arping;
 pub mod completions;
 pub mod craft;
 pub mod decode;
@@ -20,9 +21,13 @@ pub mod fields;
 pub mod filter;
 pub mod ifaces;
 pub mod ls;
+pub mod ping;
 pub mod read;
+pub mod send;
 pub mod sniff;
+pub mod sr;
 pub mod stats;
+pub mod traceroute;
 
 /// pktforge: craft, decode and analyse packets with scapy's names and bytes.
 #[derive(Debug, Parser)]
@@ -61,6 +66,24 @@ pub enum Command {
     Ifaces(ifaces::Args),
     /// Capture live packets on an interface, tcpdump-style (needs CAP_NET_RAW).
     Sniff(sniff::Args),
+    /// Send packets at layer 3 (raw IP socket; needs CAP_NET_RAW).
+    Send(send::Args),
+    /// Send frames at layer 2 on an interface (packet socket; needs CAP_NET_RAW).
+    Sendp(send::Args),
+    /// Send packets at layer 3 and match their answers (scapy's sr).
+    Sr(sr::Args),
+    /// Send packets at layer 3 and return the first answer (scapy's sr1).
+    Sr1(sr::Args),
+    /// Send frames at layer 2 and match their answers (scapy's srp).
+    Srp(sr::Args),
+    /// Send frames at layer 2 and return the first answer (scapy's srp1).
+    Srp1(sr::Args),
+    /// ICMP echo (or any crafted probe) with iputils ping's output and statistics.
+    Ping(ping::Args),
+    /// Trace the route to a host, every TTL probed at once (traceroute(8)'s output).
+    Traceroute(traceroute::Args),
+    /// ARP requests to a neighbour, with its MAC and the time (iputils arping's output).
+    Arping(arping::Args),
     /// Write capture files to Parquet, one row per packet, one column per field, for DuckDB/Spark.
     #[cfg(feature = "export")]
     Export(export::Args),
@@ -83,6 +106,9 @@ pub enum CliError {
     Runtime(String),
     /// stdout was closed by the reader (`| head`): stop quietly (exit 0).
     BrokenPipe,
+    /// The command did its work and has already said what happened; it only sets the
+    /// exit status (ping with no reply, sr with unanswered probes: 1).
+    Status(u8),
 }
 
 impl fmt::Display for CliError {
@@ -90,6 +116,7 @@ impl fmt::Display for CliError {
         match self {
             CliError::Usage(s) | CliError::Runtime(s) => f.write_str(s),
             CliError::BrokenPipe => f.write_str("broken pipe"),
+            CliError::Status(c) => write!(f, "exit status {c}"),
         }
     }
 }
@@ -134,6 +161,15 @@ where
         Command::Ifaces(a) => ifaces::run(&a, &mut out),
         Command::Sniff(a) => sniff::run(&a, &mut out),
         Command::Stats(a) => stats::run(&a, &mut out),
+        Command::Send(a) => send::run(&a, false, &mut out),
+        Command::Sendp(a) => send::run(&a, true, &mut out),
+        Command::Sr(a) => sr::run(&a, false, false, &mut out),
+        Command::Sr1(a) => sr::run(&a, false, true, &mut out),
+        Command::Srp(a) => sr::run(&a, true, false, &mut out),
+        Command::Srp1(a) => sr::run(&a, true, true, &mut out),
+        Command::Ping(a) => ping::run(&a, &mut out),
+        Command::Traceroute(a) => traceroute::run(&a, &mut out),
+        Command::Arping(a) => arping::run(&a, &mut out),
         #[cfg(feature = "export")]
         Command::Export(a) => export::run(&a, &mut out),
         Command::Completions(a) => completions::run(&a, &mut out),
@@ -147,6 +183,7 @@ where
             eprint!("{}", with_newline(&msg));
             ExitCode::from(2)
         }
+        Err(CliError::Status(c)) => ExitCode::from(c),
         Err(CliError::Runtime(msg)) => {
             let _ = out.flush();
             eprint!("{}", with_newline(&msg));

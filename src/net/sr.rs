@@ -1,0 +1,760 @@
+//! Send probes and match their answers: the engine of `sr`, `sr1`, `srp`, `srp1`, `ping`,
+//! `traceroute` and `arping`.
+//!
+//! A [`Session`] opens one sending socket for its whole life (a raw IP socket per family
+//! for layer 3, a packet socket for layer 2) and one receiving packet socket per interface
+//! the answers can arrive on (the routes' interfaces; loopback for local destinations),
+//! each with a kernel BPF filter narrowed to the probes' addresses, opened before the
+//! first probe leaves. Probes are indexed by [`answers::hashret`]; each received packet is
+//! checked with [`answers::answers`] against the probes of the same hash only. Round-trip
+//! times are the kernel's receive timestamp minus the time taken just before the probe's
+//! `sendto`, as iputils ping measures them.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
+
+use super::answers;
+use super::iface::{self, Interface};
+use super::sock::{self, PACKET_OUTGOING, PacketSock, RawIp};
+use super::{TxError, route};
+use crate::filter::{Filter, FilterLink};
+use crate::layers::Layer;
+use crate::packet::{LinkType, Packet};
+
+/// How a session sends and waits.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Layer 2 on this interface (`srp`, `arping`); `None`: layer 3 (`sr`, `ping`).
+    pub layer2: Option<String>,
+    /// Layer 3 only: bind the sending socket to this interface (`ping -I`).
+    pub bind_iface: Option<String>,
+    /// Keep matching after a probe's first answer (scapy's `multi`; ping's duplicates).
+    pub multi: bool,
+    /// Explain every received packet that matches no probe.
+    pub debug_match: bool,
+}
+
+/// A probe, as it was built and sent.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// The probe parsed back from its bytes (every auto field concrete).
+    pub packet: Packet,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// Layer 3: where it goes.
+    pub dst: Option<IpAddr>,
+    /// When it was last sent (since the Unix epoch, the clock of the kernel's stamps).
+    pub sent_at: Option<Duration>,
+    /// How many times it was sent.
+    pub sends: u32,
+    /// How many answers it got.
+    pub answers: u32,
+}
+
+/// A received packet.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// It, dissected.
+    pub packet: Packet,
+    /// Its bytes as captured (link header included).
+    pub bytes: Vec<u8>,
+    /// Its length on the wire.
+    pub wire_len: usize,
+    /// Kernel receive time, since the Unix epoch.
+    pub stamp: Duration,
+    /// Interface it came in on.
+    pub iface: String,
+}
+
+/// What [`Session::poll`] reports.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// `reply` answers probe number `probe`.
+    Answer {
+        /// Index of the probe in [`Session::probes`].
+        probe: usize,
+        /// The answer.
+        reply: &'a Reply,
+        /// Its round-trip time.
+        rtt: Duration,
+        /// The probe had been answered already (a duplicate; only with `multi`).
+        dup: bool,
+    },
+    /// A received packet that answers no probe, with the rule that rejected it (only with
+    /// `debug_match`).
+    Unmatched {
+        /// The packet.
+        reply: &'a Reply,
+        /// Why it matched no probe.
+        why: String,
+    },
+}
+
+/// Whether [`Session::poll`] goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep waiting.
+    Continue,
+    /// Return now.
+    Stop,
+}
+
+enum Tx {
+    L3 {
+        v4: Option<RawIp>,
+        v6: Option<RawIp>,
+        bind: Option<String>,
+    },
+    L2(PacketSock),
+}
+
+struct Rx {
+    sock: PacketSock,
+    link: LinkType,
+    name: String,
+}
+
+/// One sending socket, the receiving sockets, and the probes sent so far.
+pub struct Session {
+    tx: Tx,
+    rx: Vec<Rx>,
+    /// The probes, in the order they were added.
+    pub probes: Vec<Probe>,
+    index: HashMap<u64, Vec<usize>>,
+    /// Packets received (that passed the kernel filter and were not our own probes).
+    pub received: u64,
+    /// Packets received that answered a probe (duplicates included).
+    pub matched: u64,
+    multi: bool,
+    debug: bool,
+    buf: Vec<u8>,
+    stop: Option<fn() -> bool>,
+    unanswered: usize,
+}
+
+/// The most distinct packets a set given to send, sr or ping may expand to (they are
+/// built before the first one leaves, so that sending runs at the socket's speed).
+pub const MAX_PROBES: u128 = 65_536;
+
+/// The most distinct destination addresses named in the kernel filter; beyond it, the
+/// filter keeps only "to our source address" (the answers are checked in user space
+/// anyway).
+const FILTER_MAX_HOSTS: usize = 32;
+
+fn find_iface(list: &[Interface], name: &str) -> Result<Interface, TxError> {
+    list.iter()
+        .find(|i| i.name == name)
+        .cloned()
+        .ok_or_else(|| TxError::NoInterface(name.to_string()))
+}
+
+/// The first IP or IPv6 layer of a packet: (src, dst); an unset source is unspecified.
+pub fn ip_addrs(p: &Packet) -> Option<(IpAddr, IpAddr)> {
+    p.layers().iter().find_map(|l| match l {
+        Layer::IP(ip) => Some((
+            IpAddr::V4(ip.src.unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)),
+            IpAddr::V4(ip.dst),
+        )),
+        Layer::IPv6(ip) => Some((
+            IpAddr::V6(ip.src.unwrap_or(std::net::Ipv6Addr::UNSPECIFIED)),
+            IpAddr::V6(ip.dst?),
+        )),
+        _ => None,
+    })
+}
+
+/// The interface the answers from `dst` arrive on: loopback for the host's own
+/// addresses, else the route's.
+pub fn rx_iface_for(list: &[Interface], dst: IpAddr) -> Result<String, TxError> {
+    let local = dst.is_loopback()
+        || list.iter().any(|i| match dst {
+            IpAddr::V4(a) => i.ipv4.iter().any(|(x, _)| *x == a),
+            IpAddr::V6(a) => i.ipv6.iter().any(|(x, _)| *x == a),
+        });
+    if local {
+        return list
+            .iter()
+            .find(|i| i.flags.loopback)
+            .map(|i| i.name.clone())
+            .ok_or(TxError::NoInterface("lo".into()));
+    }
+    let h = route::host();
+    let r = match dst {
+        IpAddr::V4(a) => h.route_v4(a).map(|r| r.iface),
+        IpAddr::V6(a) => h.route_v6(a).map(|r| r.iface),
+    };
+    r.ok_or(TxError::NoRoute(dst))
+}
+
+/// The kernel filter for the answers to `probes`: ARP when a probe is ARP; for IP, what
+/// is addressed to a probe's source and comes from a probe's destination, or is an ICMP
+/// error (from a router on the way). `None` when a probe is neither (no kernel filter).
+pub fn filter_text(probes: &[Packet]) -> Option<String> {
+    let mut arp = false;
+    let mut src4 = Vec::new();
+    let mut dst4 = Vec::new();
+    let mut src6 = Vec::new();
+    let mut dst6 = Vec::new();
+    for p in probes {
+        if p.layers().iter().any(|l| matches!(l, Layer::ARP(_))) {
+            arp = true;
+            continue;
+        }
+        match ip_addrs(p) {
+            Some((IpAddr::V4(s), IpAddr::V4(d))) => {
+                if !src4.contains(&s) {
+                    src4.push(s);
+                }
+                if !dst4.contains(&d) {
+                    dst4.push(d);
+                }
+            }
+            Some((IpAddr::V6(s), IpAddr::V6(d))) => {
+                if !src6.contains(&s) {
+                    src6.push(s);
+                }
+                if !dst6.contains(&d) {
+                    dst6.push(d);
+                }
+            }
+            _ => return None,
+        }
+    }
+    let part = |srcs: &[String], dsts: &[String], icmp: &str| -> String {
+        let to_us = srcs
+            .iter()
+            .map(|s| format!("dst host {s}"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let mut s = format!("({to_us})");
+        if dsts.len() <= FILTER_MAX_HOSTS {
+            let from = dsts
+                .iter()
+                .map(|d| format!("src host {d}"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            s = format!("{s} and ({icmp} or {from})");
+        }
+        s
+    };
+    let mut parts = Vec::new();
+    if arp {
+        parts.push("arp".to_string());
+    }
+    // Unspecified sources (0.0.0.0, ::) are filled in by the kernel: match any
+    // destination then.
+    if !src4.is_empty() {
+        if src4.iter().any(|a| a.is_unspecified()) {
+            parts.push("ip".into());
+        } else {
+            let s: Vec<String> = src4.iter().map(|a| a.to_string()).collect();
+            let d: Vec<String> = dst4.iter().map(|a| a.to_string()).collect();
+            parts.push(format!("(ip and {})", part(&s, &d, "icmp")));
+        }
+    }
+    if !src6.is_empty() {
+        if src6.iter().any(|a| a.is_unspecified()) {
+            parts.push("ip6".into());
+        } else {
+            let s: Vec<String> = src6.iter().map(|a| a.to_string()).collect();
+            let d: Vec<String> = dst6.iter().map(|a| a.to_string()).collect();
+            parts.push(format!("(ip6 and {})", part(&s, &d, "icmp6")));
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.join(" or "))
+}
+
+/// Opens a receiving socket on `i` with the filter `text` compiled for its link.
+fn open_rx(i: &Interface, text: Option<&str>) -> Result<Rx, TxError> {
+    // Ethernet and loopback capture with their link header; anything else (tun, ppp)
+    // cooked, from the network layer.
+    let ether = matches!(i.arphrd, Some(1) | Some(772)) || i.arphrd.is_none();
+    let (link, flink) = if ether {
+        (LinkType::Ether, FilterLink::Ether)
+    } else {
+        (LinkType::RawIp, FilterLink::Raw)
+    };
+    let prog = text
+        .and_then(|t| Filter::new(t).ok())
+        .and_then(|f| f.compile_bpf(flink).ok());
+    let prog = sock::inbound_only(prog.as_ref().map(|p| p.insns()));
+    let sock = PacketSock::open(i.index, !ether, Some(&prog))
+        .map_err(|e| TxError::os(format!("a packet socket on {}", i.name), e))?;
+    Ok(Rx {
+        sock,
+        link,
+        name: i.name.clone(),
+    })
+}
+
+impl Session {
+    /// Opens the sockets for probes like `template` (their addresses narrow the kernel
+    /// filter; later probes should go to the same places).
+    pub fn open(cfg: &Config, template: &[Packet]) -> Result<Session, TxError> {
+        let list = iface::interfaces().map_err(|e| TxError::Os {
+            what: "listing interfaces".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        // The filter is made from the probes as built (sources filled in by the route).
+        let mut built = Vec::with_capacity(template.len());
+        for p in template {
+            let link = if cfg.layer2.is_some() {
+                p.link_type()
+            } else {
+                LinkType::RawIp
+            };
+            built.push(Packet::parse(link, &p.build()?));
+        }
+        let text = filter_text(&built);
+        let mut rx = Vec::new();
+        let tx = if let Some(name) = &cfg.layer2 {
+            let i = find_iface(&list, name)?;
+            let s = PacketSock::open(i.index, false, Some(&sock::DROP_ALL[..]))
+                .map_err(|e| TxError::os(format!("a packet socket on {name}"), e))?;
+            rx.push(open_rx(&i, text.as_deref())?);
+            Tx::L2(s)
+        } else {
+            let mut names: Vec<String> = Vec::new();
+            if let Some(b) = &cfg.bind_iface {
+                names.push(b.clone());
+            }
+            for p in &built {
+                if let Some((_, d)) = ip_addrs(p) {
+                    if cfg.bind_iface.is_some() && !d.is_loopback() {
+                        continue;
+                    }
+                    let n = rx_iface_for(&list, d)?;
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+            }
+            for n in &names {
+                let i = find_iface(&list, n)?;
+                rx.push(open_rx(&i, text.as_deref())?);
+            }
+            Tx::L3 {
+                v4: None,
+                v6: None,
+                bind: cfg.bind_iface.clone(),
+            }
+        };
+        Ok(Session {
+            tx,
+            rx,
+            probes: Vec::new(),
+            index: HashMap::new(),
+            received: 0,
+            matched: 0,
+            multi: cfg.multi,
+            debug: cfg.debug_match,
+            buf: vec![0u8; 65_536 + 64],
+            stop: None,
+            unanswered: 0,
+        })
+    }
+
+    /// Makes [`Session::poll`] return as soon as `stop()` is true (SIGINT: ping then
+    /// prints its statistics).
+    pub fn set_stop(&mut self, stop: fn() -> bool) {
+        self.stop = Some(stop);
+    }
+
+    /// Whether the session sends at layer 2.
+    pub fn is_layer2(&self) -> bool {
+        matches!(self.tx, Tx::L2(_))
+    }
+
+    /// Builds `p` and adds it as a probe (not yet sent); returns its index.
+    pub fn add(&mut self, p: &Packet) -> Result<usize, TxError> {
+        let bytes = p.build()?;
+        let link = if self.is_layer2() {
+            p.link_type()
+        } else {
+            LinkType::RawIp
+        };
+        let packet = Packet::parse(link, &bytes);
+        let dst = if self.is_layer2() {
+            None
+        } else {
+            match packet.layers().first() {
+                Some(Layer::IP(ip)) => Some(IpAddr::V4(ip.dst)),
+                Some(Layer::IPv6(ip)) => ip.dst.map(IpAddr::V6),
+                _ => {
+                    return Err(TxError::Unsendable(format!(
+                        "`{}` does not start with IP() or IPv6(): layer 3 sends IP datagrams (use the `p` form, srp/sendp, for frames)",
+                        p.summary()
+                    )));
+                }
+            }
+        };
+        let hash = answers::hashret(&packet);
+        let i = self.probes.len();
+        self.unanswered += 1;
+        self.probes.push(Probe {
+            packet,
+            bytes,
+            dst,
+
+            sent_at: None,
+            sends: 0,
+            answers: 0,
+        });
+        self.index.entry(hash).or_default().push(i);
+        Ok(i)
+    }
+
+    fn raw(&mut self, v6: bool) -> Result<&RawIp, TxError> {
+        let Tx::L3 { v4, v6: s6, bind } = &mut self.tx else {
+            return Err(TxError::Unsendable("not a layer-3 session".into()));
+        };
+        let slot = if v6 { s6 } else { v4 };
+        if slot.is_none() {
+            let s = RawIp::open(v6, bind.as_deref()).map_err(|e| {
+                TxError::os(format!("a raw IPv{} socket", if v6 { 6 } else { 4 }), e)
+            })?;
+            *slot = Some(s);
+        }
+        slot.as_ref()
+            .ok_or_else(|| TxError::Unsendable("no socket".into()))
+    }
+
+    /// Sends probe `i` now.
+    pub fn send(&mut self, i: usize) -> Result<(), TxError> {
+        self.send_many(&[i])
+    }
+
+    /// Sends the probes `idx`, in batches of one `sendmmsg` each.
+    pub fn send_many(&mut self, idx: &[usize]) -> Result<(), TxError> {
+        let mut done = 0usize;
+        while done < idx.len() {
+            let rest = idx.get(done..).unwrap_or(&[]);
+            let rest = rest.get(..rest.len().min(sock::BATCH)).unwrap_or(&[]);
+            let (n, at) = if self.is_layer2() {
+                let frames: Vec<&[u8]> = rest
+                    .iter()
+                    .filter_map(|&i| self.probes.get(i).map(|p| p.bytes.as_slice()))
+                    .collect();
+                let Tx::L2(s) = &self.tx else { break };
+                let at = sock::now();
+                let n = s
+                    .send_batch(&frames)
+                    .map_err(|e| TxError::os("sending on the packet socket", e))?;
+                (n, at)
+            } else {
+                // One family per sendmmsg: the run of probes of the first one's family.
+                let v6 = rest
+                    .first()
+                    .and_then(|&i| self.probes.get(i))
+                    .and_then(|p| p.dst)
+                    .is_some_and(|d| d.is_ipv6());
+                // Open the socket first, so that its opening is not in the round trip.
+                self.raw(v6)?;
+                let Tx::L3 { v4, v6: s6, .. } = &self.tx else {
+                    break;
+                };
+                let Some(s) = (if v6 { s6 } else { v4 }).as_ref() else {
+                    break;
+                };
+                let batch: Vec<(&[u8], IpAddr)> = rest
+                    .iter()
+                    .map_while(|&i| {
+                        let p = self.probes.get(i)?;
+                        let d = p.dst.filter(|d| d.is_ipv6() == v6)?;
+                        Some((p.bytes.as_slice(), d))
+                    })
+                    .collect();
+                if batch.is_empty() {
+                    break;
+                }
+                let at = sock::now();
+                let n = s.send_batch(&batch).map_err(|e| {
+                    TxError::os(
+                        format!(
+                            "sending to {}",
+                            batch.first().map_or_else(String::new, |r| r.1.to_string())
+                        ),
+                        e,
+                    )
+                })?;
+                (n, at)
+            };
+            if n == 0 {
+                break;
+            }
+            for &i in rest.iter().take(n) {
+                if let Some(p) = self.probes.get_mut(i) {
+                    p.sent_at = Some(at);
+                    p.sends += 1;
+                }
+            }
+            done += n;
+        }
+        Ok(())
+    }
+
+    /// Whether every probe has an answer.
+    pub fn all_answered(&self) -> bool {
+        self.unanswered == 0
+    }
+
+    /// Receives until `deadline`, or until `on` returns [`Flow::Stop`], or (without
+    /// `multi`) until every probe is answered.
+    pub fn poll(
+        &mut self,
+        deadline: Instant,
+        on: &mut dyn FnMut(&Session, Event<'_>) -> Flow,
+    ) -> Result<(), TxError> {
+        loop {
+            if !self.multi && !self.probes.is_empty() && self.all_answered() {
+                return Ok(());
+            }
+            let now = Instant::now();
+            if now >= deadline || self.stop.is_some_and(|f| f()) {
+                return Ok(());
+            }
+            let fds: Vec<_> = self.rx.iter().map(|r| r.sock.as_raw_fd()).collect();
+            let ready = sock::wait_any(&fds, deadline - now)
+                .map_err(|e| TxError::os("waiting for answers", e))?;
+            for r in ready {
+                // Drain what is queued on this socket (bounded by the queue itself: the
+                // loop stops at the first empty read).
+                while let Some(rx) = self.rx.get(r) {
+                    let got = rx
+                        .sock
+                        .recv(&mut self.buf)
+                        .map_err(|e| TxError::os(format!("receiving on {}", rx.name), e))?;
+                    let Some(got) = got else { break };
+                    if got.pkttype == PACKET_OUTGOING {
+                        continue;
+                    }
+                    let bytes = self.buf.get(..got.len).unwrap_or(&[]).to_vec();
+                    let packet = Packet::parse(rx.link, &bytes);
+                    let reply = Reply {
+                        packet,
+                        bytes,
+                        wire_len: got.wire_len,
+                        stamp: got.stamp,
+                        iface: rx.name.clone(),
+                    };
+                    if self.handle(&reply, on) == Flow::Stop {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `reply` is one of our own probes seen coming back (loopback shows each
+    /// packet a second time as received).
+    fn is_own(&self, reply: &Reply, cands: &[usize]) -> bool {
+        // Layer 3 probes are compared with what follows the reply's link header (14 bytes
+        // on the Ethernet and loopback links the receive sockets use; none when cooked).
+        let l3 = match reply.packet.layers().first() {
+            Some(Layer::Ether(_)) => reply.bytes.get(14..).unwrap_or(&[]),
+            _ => &reply.bytes[..],
+        };
+        cands.iter().any(|&i| {
+            self.probes.get(i).is_some_and(|p| {
+                if self.is_layer2() {
+                    reply.bytes == p.bytes
+                } else {
+                    l3 == &p.bytes[..]
+                }
+            })
+        })
+    }
+
+    fn handle(&mut self, reply: &Reply, on: &mut dyn FnMut(&Session, Event<'_>) -> Flow) -> Flow {
+        let h = answers::hashret(&reply.packet);
+        let cands = self.index.get(&h).cloned().unwrap_or_default();
+        if self.is_own(reply, &cands) {
+            return Flow::Continue;
+        }
+        self.received += 1;
+        // The first unanswered probe the packet answers; else (multi) the first answered
+        // one, as a duplicate.
+        let mut last_reject = None;
+        let mut dup_of = None;
+        let mut hit = None;
+        for &i in &cands {
+            let Some(p) = self.probes.get(i) else {
+                continue;
+            };
+            if p.sends == 0 {
+                continue;
+            }
+            match answers::answers(&reply.packet, &p.packet) {
+                Ok(()) if p.answers == 0 => {
+                    hit = Some(i);
+                    break;
+                }
+                Ok(()) => {
+                    if dup_of.is_none() {
+                        dup_of = Some(i);
+                    }
+                }
+                Err(r) => last_reject = Some(format!("probe {}: {r}", i + 1)),
+            }
+        }
+        let pick = hit
+            .map(|i| (i, false))
+            .or_else(|| dup_of.filter(|_| self.multi).map(|i| (i, true)));
+        if let Some((i, dup)) = pick {
+            let rtt = self
+                .probes
+                .get(i)
+                .and_then(|p| p.sent_at)
+                .map_or(Duration::ZERO, |s| reply.stamp.saturating_sub(s));
+            if let Some(p) = self.probes.get_mut(i) {
+                if p.answers == 0 {
+                    self.unanswered = self.unanswered.saturating_sub(1);
+                }
+                p.answers += 1;
+            }
+            self.matched += 1;
+            return on(
+                self,
+                Event::Answer {
+                    probe: i,
+                    reply,
+                    rtt,
+                    dup,
+                },
+            );
+        }
+        if dup_of.is_some() {
+            // A second answer to an answered probe, without multi: not a mismatch.
+            return Flow::Continue;
+        }
+        if self.debug {
+            let why = match last_reject {
+                Some(w) => w,
+                None => {
+                    // No probe hashes alike: say what the nearest probes' rules say.
+                    let mut w: Vec<String> = self
+                        .probes
+                        .iter()
+                        .enumerate()
+                        .take(3)
+                        .map(|(i, p)| match answers::answers(&reply.packet, &p.packet) {
+                            Ok(()) => format!("probe {}: answers, but was not sent yet", i + 1),
+                            Err(r) => format!("probe {}: {r}", i + 1),
+                        })
+                        .collect();
+                    if self.probes.len() > 3 {
+                        w.push(format!("({} more probes)", self.probes.len() - 3));
+                    }
+                    w.join("; ")
+                }
+            };
+            return on(self, Event::Unmatched { reply, why });
+        }
+        Flow::Continue
+    }
+}
+
+/// The outcome of [`sr`].
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Answered pairs: probe index, answer, round-trip time, in arrival order.
+    pub answered: Vec<(usize, Reply, Duration)>,
+    /// Indices of the probes that got no answer.
+    pub unanswered: Vec<usize>,
+    /// Packets received.
+    pub received: u64,
+}
+
+/// scapy's `sr`/`srp`: sends every packet, waits `timeout` after the last send (or less:
+/// until every probe has its answer), resends the unanswered `retry` times, and returns
+/// the answered pairs and the unanswered probes. `first_only` is `sr1`: return at the
+/// first answer. `on` sees every event as it happens (for `--debug-match`).
+pub fn sr(
+    cfg: &Config,
+    packets: &[Packet],
+    timeout: Duration,
+    retry: u32,
+    first_only: bool,
+    on: &mut dyn FnMut(&Session, &Event<'_>),
+) -> Result<(Session, Outcome), TxError> {
+    let mut s = Session::open(cfg, packets)?;
+    for p in packets {
+        s.add(p)?;
+    }
+    let mut out = Outcome::default();
+    let all: Vec<usize> = (0..s.probes.len()).collect();
+    let mut todo = all;
+    for round in 0..=retry {
+        if todo.is_empty() {
+            break;
+        }
+        s.send_many(&todo)?;
+        let deadline = Instant::now() + timeout;
+        let mut stop = false;
+        s.poll(deadline, &mut |s, ev| {
+            on(s, &ev);
+            if let Event::Answer {
+                probe, reply, rtt, ..
+            } = ev
+            {
+                out.answered.push((probe, reply.clone(), rtt));
+                if first_only {
+                    stop = true;
+                    return Flow::Stop;
+                }
+            }
+            Flow::Continue
+        })?;
+        if stop {
+            break;
+        }
+        todo = (0..s.probes.len())
+            .filter(|&i| s.probes.get(i).is_some_and(|p| p.answers == 0))
+            .collect();
+        let _ = round;
+    }
+    out.unanswered = (0..s.probes.len())
+        .filter(|&i| s.probes.get(i).is_some_and(|p| p.answers == 0))
+        .collect();
+    out.received = s.received;
+    Ok((s, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsl;
+
+    fn pk(e: &str) -> Packet {
+        dsl::parse(e)
+            .expect("parses")
+            .packets(&dsl::ExpandOptions::default())
+            .next()
+            .expect("one packet")
+    }
+
+    #[test]
+    fn filter_narrows_to_addresses() {
+        let t =
+            filter_text(&[pk(r#"IP(src="198.18.0.1", dst="198.18.1.2")/ICMP()"#)]).expect("filter");
+        assert_eq!(
+            t,
+            "(ip and (dst host 198.18.0.1) and (icmp or src host 198.18.1.2))"
+        );
+        Filter::new(&t).expect("valid filter");
+        let t = filter_text(&[pk(
+            r#"IPv6(src="fd00:beef::1", dst="fd00:beef::2")/ICMPv6EchoRequest()"#,
+        )])
+        .expect("filter");
+        assert!(t.contains("icmp6 or src host fd00:beef::2"), "{t}");
+        Filter::new(&t).expect("valid filter");
+        let t = filter_text(&[pk(r#"Ether()/ARP(pdst="198.18.0.2")"#)]).expect("filter");
+        assert_eq!(t, "arp");
+        assert_eq!(filter_text(&[pk("Ether()/Raw(load='x')")]), None);
+    }
+}
