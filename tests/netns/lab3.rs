@@ -256,6 +256,12 @@ impl Lab3 {
                 let _ = self.sysctl(ns, kv);
             }
         }
+        // No ICMP rate limit: back-to-back traceroutes (ours, then traceroute(8)) would
+        // otherwise see `*` where the errors were suppressed.
+        for ns in [&self.router, &self.server] {
+            let _ = self.sysctl(ns, "net.ipv4.icmp_ratelimit=0");
+            let _ = self.sysctl(ns, "net.ipv6.icmp.ratelimit=0");
+        }
         self.sysctl(&self.router, "net.ipv4.ip_forward=1")?;
         self.sysctl(&self.router, "net.ipv6.conf.all.forwarding=1")?;
         for (ns1, dev1, ns2, dev2) in [
