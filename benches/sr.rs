@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pktforge::dsl;
 use pktforge::layers::Layer;
-use pktforge::packet::Packet;
 use pktforge::net::sr::{Config, Event, Flow, Session};
+use pktforge::packet::Packet;
 
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")

@@ -421,7 +421,17 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let ip_hdr = if v6 { 40 } else { 20 };
     let data_len = probe_bytes.len().saturating_sub(ip_hdr + 8);
     let name = &a.target;
-    if v6 {
+    let echo = is_echo(&first);
+    if !echo {
+        emit(
+            out,
+            &format!(
+                "PING {name} ({dst}) with {}: {} bytes\n",
+                first.summary(),
+                probe_bytes.len()
+            ),
+        )?;
+    } else if v6 {
         // iputils writes no space before the parenthesis for IPv6.
         emit(out, &format!("PING {name}({dst}) {data_len} data bytes\n"))?;
     } else {
@@ -438,6 +448,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         name: (a.target.parse::<IpAddr>().is_err() && !a.numeric).then(|| a.target.clone()),
         dst,
         quiet: a.quiet,
+        echo,
         received: 0,
         dups: 0,
         errors: 0,
@@ -538,6 +549,7 @@ struct Reporter {
     name: Option<String>,
     dst: IpAddr,
     quiet: bool,
+    echo: bool,
     received: u64,
     dups: u64,
     errors: u64,
@@ -596,10 +608,20 @@ impl Reporter {
             _ => from.to_string(),
         };
         let len = icmp_len(&reply.packet, &reply.bytes);
-        let mut l = format!(
-            "{len} bytes from {who}: icmp_seq={seq} ttl={ttl} time={} ms",
-            fmt_ms(ms)
-        );
+        let mut l = if self.echo {
+            format!(
+                "{len} bytes from {who}: icmp_seq={seq} ttl={ttl} time={} ms",
+                fmt_ms(ms)
+            )
+        } else {
+            // Another probe: the answer's summary in place of the ICMP fields.
+            format!(
+                "{len} bytes from {who}: seq={} ttl={ttl} time={} ms: {}",
+                *probe + 1,
+                fmt_ms(ms),
+                answer_summary(&reply.packet)
+            )
+        };
         if *dup {
             l.push_str(" (DUP!)");
         }
@@ -644,6 +666,27 @@ fn damaged(s: &Session, probe: usize, reply: &crate::net::sr::Reply) -> Option<S
         ));
     }
     None
+}
+
+/// Whether the probe is an ICMP or ICMPv6 echo request (iputils' own probe).
+fn is_echo(p: &Packet) -> bool {
+    p.layers().iter().any(|l| match l {
+        Layer::ICMP(i) => i.type_ == 8,
+        Layer::ICMPv6EchoRequest(_) => true,
+        _ => false,
+    })
+}
+
+/// The summary of an answer from its IP layer on.
+fn answer_summary(p: &Packet) -> String {
+    let l = p.layers();
+    match l
+        .iter()
+        .position(|x| matches!(x, Layer::IP(_) | Layer::IPv6(_)))
+    {
+        Some(i) => Packet::from_layers(l.get(i..).unwrap_or(&[]).to_vec()).summary(),
+        None => p.summary(),
+    }
 }
 
 /// The data of an ICMP or ICMPv6 echo message.
