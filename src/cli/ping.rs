@@ -318,13 +318,7 @@ fn seq_of(p: &Packet, n: u64) -> u64 {
 
 /// Runs `pktforge ping`.
 pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
-    let family = if a.v4 {
-        Family::V4
-    } else if a.v6 {
-        Family::V6
-    } else {
-        Family::Any
-    };
+    let family = Family::from_flags(a.v4, a.v6);
     if !(0.0..=86_400.0).contains(&a.interval) || !(0.0..=3600.0).contains(&a.timeout) {
         return Err(usage(
             "-i and -W take seconds (0 to 86400, 0 to 3600)".into(),

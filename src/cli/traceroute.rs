@@ -83,13 +83,7 @@ fn mark(v6: bool, ty: u8, code: u8) -> &'static str {
 
 /// Runs `pktforge traceroute`.
 pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
-    let family = if a.v4 {
-        Family::V4
-    } else if a.v6 {
-        Family::V6
-    } else {
-        Family::Any
-    };
+    let family = Family::from_flags(a.v4, a.v6);
     if a.first_ttl == 0 || a.first_ttl > a.max_ttl {
         return Err(usage(format!(
             "first hop out of range (-f {} with -m {})",

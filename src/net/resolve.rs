@@ -19,6 +19,17 @@ pub enum Family {
 }
 
 impl Family {
+    /// The family of ping's and traceroute's `-4`/`-6` flags.
+    pub fn from_flags(v4: bool, v6: bool) -> Family {
+        if v4 {
+            Family::V4
+        } else if v6 {
+            Family::V6
+        } else {
+            Family::Any
+        }
+    }
+
     fn accepts(self, a: &IpAddr) -> bool {
         match self {
             Family::Any => true,

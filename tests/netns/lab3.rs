@@ -127,17 +127,9 @@ pub fn run_timeout(mut cmd: Command, limit: Duration) -> Out {
     }
 }
 
-/// Whether this process runs as root (reads /proc/self/status: no unsafe needed).
-pub fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(2) == Some("0"))
-        })
-        .unwrap_or(false)
-}
+#[path = "mod.rs"]
+mod netns;
+pub use netns::is_root;
 
 /// Whether `program` can be run at all (`program ARG` spawns).
 pub fn have(program: &str, arg: &str) -> bool {

@@ -684,21 +684,8 @@ impl LiveSource for RingSource {
 /// Waits at most `ms` milliseconds for `fd` to be readable (for the backends that read
 /// through a library: libpcap in non-blocking mode). Returns false on timeout or EINTR.
 pub fn wait_readable(fd: std::os::fd::RawFd, ms: i32) -> io::Result<bool> {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, count 1; `fd` is only polled, never closed here.
-    let r = unsafe { libc::poll(&mut pfd, 1, ms) };
-    if r < 0 {
-        let e = io::Error::last_os_error();
-        if e.kind() == io::ErrorKind::Interrupted {
-            return Ok(false);
-        }
-        return Err(e);
-    }
-    Ok(r > 0)
+    let ms = u64::try_from(ms).unwrap_or(0);
+    crate::net::sock::wait_readable(fd, std::time::Duration::from_millis(ms))
 }
 
 // ---- stop signals -------------------------------------------------------------------
