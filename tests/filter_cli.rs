@@ -115,3 +115,24 @@ fn errors_exit_2_with_a_caret() {
 fn help_has_examples() {
     assert!(ok(&["filter", "--help"]).contains("Examples:"));
 }
+
+/// A parenthesis is first tried as the start of an arithmetic relation; a failed try used
+/// to leave its nesting levels counted, so a few parenthesised groups before a byte
+/// comparison hit the depth limit (found by `sr`'s kernel filters).
+#[test]
+fn failed_relation_tries_do_not_count_as_nesting() {
+    let e = "(ip and (dst host 198.18.0.1) and (icmp or src host 198.18.1.2) and not icmp[0] == 8)";
+    let out = ok(&["filter", e]);
+    assert!(out.contains("ret"), "{out}");
+    let many = (0..20)
+        .map(|i| format!("(src host 198.18.0.{i})"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let out = ok(&["filter", &format!("({many}) and not icmp[0] == 8")]);
+    assert!(out.contains("ret"), "{out}");
+    // Real nesting is still bounded.
+    let deep = format!("{}ip{}", "(".repeat(80), ")".repeat(80));
+    let o = run(&["filter", &deep]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nests deeper"));
+}

@@ -560,11 +560,12 @@ impl Parser<'_> {
         }
         if self.is_op("(") {
             // An arithmetic relation may start with a parenthesis: try it first.
-            let save = (self.pos, self.shift, self.last, self.display);
+            // The depth too: a failed attempt returns early, past its `leave`s.
+            let save = (self.pos, self.shift, self.last, self.display, self.depth);
             if let Ok(Some(e)) = self.try_relation() {
                 return Ok(Pre::Leaf(e));
             }
-            (self.pos, self.shift, self.last, self.display) = save;
+            (self.pos, self.shift, self.last, self.display, self.depth) = save;
             self.pos += 1;
             let inner = self.seq()?;
             self.expect_op(")")?;
@@ -597,13 +598,13 @@ impl Parser<'_> {
 
     /// A tcpdump relation or primitive.
     fn tcpdump_term(&mut self) -> Result<Pre, FilterError> {
-        let save = (self.pos, self.shift, self.last);
+        let save = (self.pos, self.shift, self.last, self.depth);
         match self.try_relation() {
             Ok(Some(e)) => return Ok(Pre::Leaf(e)),
             Err(e) if self.relation_committed(save.0) => return Err(e),
             _ => {}
         }
-        (self.pos, self.shift, self.last) = save;
+        (self.pos, self.shift, self.last, self.depth) = save;
         let start = self.pos;
         let e = self.primitive()?;
         if self.pos == start + 1 {

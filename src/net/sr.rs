@@ -193,6 +193,25 @@ pub fn rx_iface_for(list: &[Interface], dst: IpAddr) -> Result<String, TxError> 
 /// error (from a router on the way). `None` when a probe is neither (no kernel filter).
 pub fn filter_text(probes: &[Packet]) -> Option<String> {
     let mut arp = false;
+    // When every probe of a family is an echo request, echo requests are not answers:
+    // the kernel filter drops them, so the looped-back copies of our own probes (loopback,
+    // own addresses) do not wake the receiver while the kernel prepares the answer.
+    let echo4 = probes
+        .iter()
+        .filter(|p| ip_addrs(p).is_some_and(|(s, _)| s.is_ipv4()))
+        .all(|p| {
+            p.layers()
+                .iter()
+                .any(|l| matches!(l, Layer::ICMP(i) if i.type_ == 8))
+        });
+    let echo6 = probes
+        .iter()
+        .filter(|p| ip_addrs(p).is_some_and(|(s, _)| s.is_ipv6()))
+        .all(|p| {
+            p.layers()
+                .iter()
+                .any(|l| matches!(l, Layer::ICMPv6EchoRequest(_)))
+        });
     let mut src4 = Vec::new();
     let mut dst4 = Vec::new();
     let mut src6 = Vec::new();
@@ -251,7 +270,8 @@ pub fn filter_text(probes: &[Packet]) -> Option<String> {
         } else {
             let s: Vec<String> = src4.iter().map(|a| a.to_string()).collect();
             let d: Vec<String> = dst4.iter().map(|a| a.to_string()).collect();
-            parts.push(format!("(ip and {})", part(&s, &d, "icmp")));
+            let not_echo = if echo4 { " and not icmp[0] == 8" } else { "" };
+            parts.push(format!("(ip and {}{not_echo})", part(&s, &d, "icmp")));
         }
     }
     if !src6.is_empty() {
@@ -260,7 +280,12 @@ pub fn filter_text(probes: &[Packet]) -> Option<String> {
         } else {
             let s: Vec<String> = src6.iter().map(|a| a.to_string()).collect();
             let d: Vec<String> = dst6.iter().map(|a| a.to_string()).collect();
-            parts.push(format!("(ip6 and {})", part(&s, &d, "icmp6")));
+            let not_echo = if echo6 {
+                " and not icmp6[0] == 128"
+            } else {
+                ""
+            };
+            parts.push(format!("(ip6 and {}{not_echo})", part(&s, &d, "icmp6")));
         }
     }
     if parts.is_empty() {
@@ -744,7 +769,7 @@ mod tests {
             filter_text(&[pk(r#"IP(src="198.18.0.1", dst="198.18.1.2")/ICMP()"#)]).expect("filter");
         assert_eq!(
             t,
-            "(ip and (dst host 198.18.0.1) and (icmp or src host 198.18.1.2))"
+            "(ip and (dst host 198.18.0.1) and (icmp or src host 198.18.1.2) and not icmp[0] == 8)"
         );
         Filter::new(&t).expect("valid filter");
         let t = filter_text(&[pk(
@@ -752,6 +777,14 @@ mod tests {
         )])
         .expect("filter");
         assert!(t.contains("icmp6 or src host fd00:beef::2"), "{t}");
+        assert!(t.ends_with("and not icmp6[0] == 128)"), "{t}");
+        // A TCP probe beside an echo request: echo requests stay (nothing is dropped).
+        let t = filter_text(&[
+            pk(r#"IP(src="198.18.0.1", dst="198.18.1.2")/ICMP()"#),
+            pk(r#"IP(src="198.18.0.1", dst="198.18.1.2")/TCP()"#),
+        ])
+        .expect("filter");
+        assert!(!t.contains("not icmp"), "{t}");
         Filter::new(&t).expect("valid filter");
         let t = filter_text(&[pk(r#"Ether()/ARP(pdst="198.18.0.2")"#)]).expect("filter");
         assert_eq!(t, "arp");
