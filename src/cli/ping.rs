@@ -211,10 +211,8 @@ fn src_ttl(p: &Packet) -> Option<(IpAddr, u8)> {
 }
 
 /// Bytes after the first ICMP/ICMPv6 echo header (what iputils counts as "bytes").
-fn icmp_len(p: &Packet, bytes: &[u8]) -> usize {
-    // The ICMP message is what follows the first IP header: its total length minus the
-    // header, as the kernel delivered it.
-    let _ = p;
+fn icmp_len(bytes: &[u8]) -> usize {
+    // The ICMP message is what follows the first IP header, as the kernel delivered it.
     let off = bytes.len();
     let mut ip_off = None;
     // Find the IPv4/IPv6 header after a 14-byte Ethernet header, or at 0.
@@ -601,7 +599,7 @@ impl Reporter {
             Some(n) if from == self.dst => format!("{n} ({from})"),
             _ => from.to_string(),
         };
-        let len = icmp_len(&reply.packet, &reply.bytes);
+        let len = icmp_len(&reply.bytes);
         let mut l = if self.echo {
             format!(
                 "{len} bytes from {who}: icmp_seq={seq} ttl={ttl} time={} ms",

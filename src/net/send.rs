@@ -80,6 +80,15 @@ impl Sink {
         Ok(Sink::L2(s))
     }
 
+    /// Opens the layer-3 socket of a family now (it is opened at the first send
+    /// otherwise), so that a timed send does not include its opening. Nothing at layer 2.
+    pub fn ready(&mut self, v6: bool) -> Result<(), TxError> {
+        if matches!(self, Sink::L3 { .. }) {
+            self.raw(v6)?;
+        }
+        Ok(())
+    }
+
     fn raw(&mut self, v6: bool) -> Result<&RawIp, TxError> {
         let Sink::L3 { v4, v6: s6, bind } = self else {
             return Err(TxError::Unsendable("not a layer-3 sink".into()));

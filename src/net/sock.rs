@@ -111,23 +111,7 @@ fn new_socket(domain: libc::c_int, kind: libc::c_int, proto: libc::c_int) -> io:
 
 /// Waits at most `timeout` for `fd` to be readable. False on timeout or a signal.
 pub fn wait_readable(fd: RawFd, timeout: Duration) -> io::Result<bool> {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // Round up so that a wait of 0.3 ms does not become a busy loop of zero waits.
-    let ms = i32::try_from(timeout.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
-    // SAFETY: one valid pollfd, count 1; `fd` is only polled.
-    let r = unsafe { libc::poll(&mut pfd, 1, ms) };
-    if r < 0 {
-        let e = io::Error::last_os_error();
-        if e.kind() == io::ErrorKind::Interrupted {
-            return Ok(false);
-        }
-        return Err(e);
-    }
-    Ok(r > 0)
+    Ok(!wait_any(&[fd], timeout)?.is_empty())
 }
 
 fn bind_device(fd: RawFd, iface: &str) -> io::Result<()> {
@@ -246,30 +230,9 @@ impl RawIp {
     /// Sends up to [`BATCH`] datagrams with one `sendmmsg`; returns how many went out.
     pub fn send_batch(&self, batch: &[(&[u8], IpAddr)]) -> io::Result<usize> {
         let batch = batch.get(..batch.len().min(BATCH)).unwrap_or(&[]);
+        let bufs: Vec<&[u8]> = batch.iter().map(|(d, _)| *d).collect();
         let addrs: Vec<SockAddr> = batch.iter().map(|(_, a)| SockAddr::new(*a)).collect();
-        let mut iov: Vec<libc::iovec> = batch
-            .iter()
-            .map(|(d, _)| libc::iovec {
-                iov_base: d.as_ptr().cast_mut().cast::<libc::c_void>(),
-                iov_len: d.len(),
-            })
-            .collect();
-        let mut msgs: Vec<libc::mmsghdr> = Vec::with_capacity(batch.len());
-        for (a, v) in addrs.iter().zip(iov.iter_mut()) {
-            let (p, l) = a.ptr_len();
-            // SAFETY: an all-zero msghdr is a valid empty message; the fields set below
-            // point into `addrs` and `iov`, which outlive the sendmmsg call.
-            let mut h: libc::msghdr = unsafe { std::mem::zeroed() };
-            h.msg_name = p.cast_mut().cast::<libc::c_void>();
-            h.msg_namelen = l;
-            h.msg_iov = v as *mut libc::iovec;
-            h.msg_iovlen = 1;
-            msgs.push(libc::mmsghdr {
-                msg_hdr: h,
-                msg_len: 0,
-            });
-        }
-        send_mmsg(self.fd.as_raw_fd(), &mut msgs)
+        send_bufs(self.fd.as_raw_fd(), &bufs, &addrs)
     }
 }
 
@@ -277,6 +240,36 @@ impl AsRawFd for RawIp {
     fn as_raw_fd(&self) -> RawFd {
         self.fd.as_raw_fd()
     }
+}
+
+/// One `sendmmsg` of `bufs`, each to the address of the same index in `addrs` (none:
+/// the socket's own, as a bound packet socket).
+fn send_bufs(fd: RawFd, bufs: &[&[u8]], addrs: &[SockAddr]) -> io::Result<usize> {
+    let mut iov: Vec<libc::iovec> = bufs
+        .iter()
+        .map(|d| libc::iovec {
+            iov_base: d.as_ptr().cast_mut().cast::<libc::c_void>(),
+            iov_len: d.len(),
+        })
+        .collect();
+    let mut msgs: Vec<libc::mmsghdr> = Vec::with_capacity(bufs.len());
+    for (k, v) in iov.iter_mut().enumerate() {
+        // SAFETY: an all-zero msghdr is a valid empty message; the fields set below point
+        // into `addrs` and `iov`, which outlive the sendmmsg call.
+        let mut h: libc::msghdr = unsafe { std::mem::zeroed() };
+        if let Some(a) = addrs.get(k) {
+            let (p, l) = a.ptr_len();
+            h.msg_name = p.cast_mut().cast::<libc::c_void>();
+            h.msg_namelen = l;
+        }
+        h.msg_iov = v as *mut libc::iovec;
+        h.msg_iovlen = 1;
+        msgs.push(libc::mmsghdr {
+            msg_hdr: h,
+            msg_len: 0,
+        });
+    }
+    send_mmsg(fd, &mut msgs)
 }
 
 fn send_mmsg(fd: RawFd, msgs: &mut [libc::mmsghdr]) -> io::Result<usize> {
@@ -401,26 +394,7 @@ impl PacketSock {
     /// Sends up to [`BATCH`] frames with one `sendmmsg`; returns how many went out.
     pub fn send_batch(&self, frames: &[&[u8]]) -> io::Result<usize> {
         let frames = frames.get(..frames.len().min(BATCH)).unwrap_or(&[]);
-        let mut iov: Vec<libc::iovec> = frames
-            .iter()
-            .map(|d| libc::iovec {
-                iov_base: d.as_ptr().cast_mut().cast::<libc::c_void>(),
-                iov_len: d.len(),
-            })
-            .collect();
-        let mut msgs: Vec<libc::mmsghdr> = Vec::with_capacity(frames.len());
-        for v in iov.iter_mut() {
-            // SAFETY: an all-zero msghdr is a valid empty message; `msg_iov` points into
-            // `iov`, which outlives the sendmmsg call.
-            let mut h: libc::msghdr = unsafe { std::mem::zeroed() };
-            h.msg_iov = v as *mut libc::iovec;
-            h.msg_iovlen = 1;
-            msgs.push(libc::mmsghdr {
-                msg_hdr: h,
-                msg_len: 0,
-            });
-        }
-        send_mmsg(self.fd.as_raw_fd(), &mut msgs)
+        send_bufs(self.fd.as_raw_fd(), frames, &[])
     }
 
     /// Waits at most `timeout` for a packet. False on timeout or a signal.

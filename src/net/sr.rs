@@ -1,8 +1,8 @@
 //! Send probes and match their answers: the engine of `sr`, `sr1`, `srp`, `srp1`, `ping`,
 //! `traceroute` and `arping`.
 //!
-//! A [`Session`] opens one sending socket for its whole life (a raw IP socket per family
-//! for layer 3, a packet socket for layer 2) and one receiving packet socket per interface
+//! A [`Session`] opens one sending socket for its whole life (a [`Sink`]: a raw IP socket
+//! per family for layer 3, a packet socket for layer 2) and one receiving packet socket per interface
 //! the answers can arrive on (the routes' interfaces; loopback for local destinations),
 //! each with a kernel BPF filter narrowed to the probes' addresses, opened before the
 //! first probe leaves. Probes are indexed by [`answers::hashret`]; each received packet is
@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use super::answers;
 use super::iface::{self, Interface};
-use super::sock::{self, PACKET_OUTGOING, PacketSock, RawIp};
+use super::send::Sink;
+use super::sock::{self, PACKET_OUTGOING, PacketSock};
 use super::{TxError, route};
 use crate::filter::{Filter, FilterLink};
 use crate::layers::Layer;
@@ -101,15 +102,6 @@ pub enum Flow {
     Stop,
 }
 
-enum Tx {
-    L3 {
-        v4: Option<RawIp>,
-        v6: Option<RawIp>,
-        bind: Option<String>,
-    },
-    L2(PacketSock),
-}
-
 struct Rx {
     sock: PacketSock,
     link: LinkType,
@@ -118,7 +110,7 @@ struct Rx {
 
 /// One sending socket, the receiving sockets, and the probes sent so far.
 pub struct Session {
-    tx: Tx,
+    tx: Sink,
     rx: Vec<Rx>,
     /// The probes, in the order they were added.
     pub probes: Vec<Probe>,
@@ -339,10 +331,9 @@ impl Session {
         let mut rx = Vec::new();
         let tx = if let Some(name) = &cfg.layer2 {
             let i = find_iface(&list, name)?;
-            let s = PacketSock::open(i.index, false, Some(&sock::DROP_ALL[..]))
-                .map_err(|e| TxError::os(format!("a packet socket on {name}"), e))?;
+            let s = Sink::l2(i.index, name, false)?;
             rx.push(open_rx(&i, text.as_deref())?);
-            Tx::L2(s)
+            s
         } else {
             let mut names: Vec<String> = Vec::new();
             if let Some(b) = &cfg.bind_iface {
@@ -363,11 +354,7 @@ impl Session {
                 let i = find_iface(&list, n)?;
                 rx.push(open_rx(&i, text.as_deref())?);
             }
-            Tx::L3 {
-                v4: None,
-                v6: None,
-                bind: cfg.bind_iface.clone(),
-            }
+            Sink::l3(cfg.bind_iface.clone())
         };
         Ok(Session {
             tx,
@@ -392,7 +379,7 @@ impl Session {
 
     /// Whether the session sends at layer 2.
     pub fn is_layer2(&self) -> bool {
-        matches!(self.tx, Tx::L2(_))
+        matches!(self.tx, Sink::L2(_))
     }
 
     /// Builds `p` and adds it as a probe (not yet sent); returns its index.
@@ -434,21 +421,6 @@ impl Session {
         Ok(i)
     }
 
-    fn raw(&mut self, v6: bool) -> Result<&RawIp, TxError> {
-        let Tx::L3 { v4, v6: s6, bind } = &mut self.tx else {
-            return Err(TxError::Unsendable("not a layer-3 session".into()));
-        };
-        let slot = if v6 { s6 } else { v4 };
-        if slot.is_none() {
-            let s = RawIp::open(v6, bind.as_deref()).map_err(|e| {
-                TxError::os(format!("a raw IPv{} socket", if v6 { 6 } else { 4 }), e)
-            })?;
-            *slot = Some(s);
-        }
-        slot.as_ref()
-            .ok_or_else(|| TxError::Unsendable("no socket".into()))
-    }
-
     /// Sends probe `i` now.
     pub fn send(&mut self, i: usize) -> Result<(), TxError> {
         self.send_many(&[i])
@@ -460,55 +432,18 @@ impl Session {
         while done < idx.len() {
             let rest = idx.get(done..).unwrap_or(&[]);
             let rest = rest.get(..rest.len().min(sock::BATCH)).unwrap_or(&[]);
-            let (n, at) = if self.is_layer2() {
-                let frames: Vec<&[u8]> = rest
-                    .iter()
-                    .filter_map(|&i| self.probes.get(i).map(|p| p.bytes.as_slice()))
-                    .collect();
-                let Tx::L2(s) = &self.tx else { break };
-                let at = sock::now();
-                let n = s
-                    .send_batch(&frames)
-                    .map_err(|e| TxError::os("sending on the packet socket", e))?;
-                (n, at)
-            } else {
-                // One family per sendmmsg: the run of probes of the first one's family.
-                let v6 = rest
-                    .first()
-                    .and_then(|&i| self.probes.get(i))
-                    .and_then(|p| p.dst)
-                    .is_some_and(|d| d.is_ipv6());
-                // Open the socket first, so that its opening is not in the round trip.
-                self.raw(v6)?;
-                let Tx::L3 { v4, v6: s6, .. } = &self.tx else {
-                    break;
-                };
-                let Some(s) = (if v6 { s6 } else { v4 }).as_ref() else {
-                    break;
-                };
-                let batch: Vec<(&[u8], IpAddr)> = rest
-                    .iter()
-                    .map_while(|&i| {
-                        let p = self.probes.get(i)?;
-                        let d = p.dst.filter(|d| d.is_ipv6() == v6)?;
-                        Some((p.bytes.as_slice(), d))
-                    })
-                    .collect();
-                if batch.is_empty() {
-                    break;
-                }
-                let at = sock::now();
-                let n = s.send_batch(&batch).map_err(|e| {
-                    TxError::os(
-                        format!(
-                            "sending to {}",
-                            batch.first().map_or_else(String::new, |r| r.1.to_string())
-                        ),
-                        e,
-                    )
-                })?;
-                (n, at)
-            };
+            let batch: Vec<(&[u8], Option<IpAddr>)> = rest
+                .iter()
+                .filter_map(|&i| self.probes.get(i))
+                .map(|p| (p.bytes.as_slice(), p.dst))
+                .collect();
+            // Open the socket first, so that its opening is not in the round trip.
+            if let Some(d) = batch.first().and_then(|b| b.1) {
+                self.tx.ready(d.is_ipv6())?;
+            }
+            let at = sock::now();
+            // The sink sends the leading run of one family and says how many went.
+            let n = self.tx.send_batch(&batch)?;
             if n == 0 {
                 break;
             }
