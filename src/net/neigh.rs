@@ -126,7 +126,7 @@ impl Neighbours {
             iface: iface.name.clone(),
         };
         let mac = iface.mac.ok_or_else(unresolved)?;
-        let (probe, text) = match ip {
+        let (probe, text, proto) = match ip {
             IpAddr::V4(a) => {
                 let src = iface
                     .ipv4
@@ -143,7 +143,7 @@ impl Neighbours {
                     .with("hwsrc", mac)
                     .with("psrc", src)
                     .with("pdst", a);
-                (p, format!("arp src host {a}"))
+                (p, format!("arp src host {a}"), sock::ETH_P_ARP)
             }
             IpAddr::V6(a) => {
                 let (group, gmac) = solicited_node(a);
@@ -161,7 +161,7 @@ impl Neighbours {
                         .with("hlim", 255u64)
                     / ICMPv6ND_NS::new().with("tgt", a)
                     / ICMPv6NDOptSrcLLAddr::new().with("lladdr", mac);
-                (p, "icmp6 and ip6[40] == 136".to_string())
+                (p, "icmp6 and ip6[40] == 136".to_string(), sock::ETH_P_IPV6)
             }
         };
         let frame = probe.build()?;
@@ -169,7 +169,7 @@ impl Neighbours {
             .ok()
             .and_then(|f| f.compile_bpf(FilterLink::Ether).ok());
         let prog = sock::inbound_only(prog.as_ref().map(|p| p.insns()));
-        let s = PacketSock::open(iface.index, false, Some(&prog))
+        let s = PacketSock::open(iface.index, false, Some(&prog), proto)
             .map_err(|e| TxError::os(format!("a packet socket on {}", iface.name), e))?;
         let mut buf = vec![0u8; 2048];
         for _ in 0..self.tries.max(1) {

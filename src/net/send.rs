@@ -71,8 +71,9 @@ impl Sink {
     /// A layer-2 sink on interface index `ifindex` (named `name` in errors); `bypass`
     /// skips the queueing discipline (for `--rate max`).
     pub fn l2(ifindex: u32, name: &str, bypass: bool) -> Result<Sink, TxError> {
-        // An empty program: this socket only sends, so it queues nothing it receives.
-        let s = PacketSock::open(ifindex, false, Some(&sock::DROP_ALL[..]))
+        // This socket only sends: bound to no ethertype, it is handed no frame (and the
+        // empty program would drop any).
+        let s = PacketSock::open(ifindex, false, Some(&sock::DROP_ALL[..]), sock::SEND_ONLY)
             .map_err(|e| TxError::os(format!("a packet socket on {name}"), e))?;
         if bypass {
             let _ = s.bypass_qdisc();

@@ -105,7 +105,35 @@ pub enum Flow {
 struct Rx {
     sock: PacketSock,
     link: LinkType,
-    name: String,
+    /// The interfaces answers are taken from (index, name); a socket bound to every
+    /// interface drops what comes in on others.
+    ifaces: Vec<(u32, String)>,
+    /// Bound to every interface (index 0) rather than to the one in `ifaces`.
+    any: bool,
+}
+
+impl Rx {
+    /// The name of interface `ifindex` if answers are taken from it.
+    fn accepts(&self, ifindex: u32) -> Option<&str> {
+        match self.ifaces.as_slice() {
+            [(_, n)] if !self.any => Some(n),
+            l => l
+                .iter()
+                .find(|(i, _)| *i == ifindex)
+                .map(|(_, n)| n.as_str()),
+        }
+    }
+
+    fn name(&self) -> String {
+        let v: Vec<&str> = self.ifaces.iter().map(|(_, n)| n.as_str()).collect();
+        v.join(", ")
+    }
+}
+
+/// Whether interface `i` is captured with an Ethernet header (Ethernet and loopback);
+/// anything else (tun, ppp) is cooked, from the network layer.
+fn is_ether(i: &Interface) -> bool {
+    matches!(i.arphrd, Some(1) | Some(772)) || i.arphrd.is_none()
 }
 
 /// One sending socket, the receiving sockets, and the probes sent so far.
@@ -286,11 +314,18 @@ pub fn filter_text(probes: &[Packet]) -> Option<String> {
     Some(parts.join(" or "))
 }
 
-/// Opens a receiving socket on `i` with the filter `text` compiled for its link.
-fn open_rx(i: &Interface, text: Option<&str>) -> Result<Rx, TxError> {
-    // Ethernet and loopback capture with their link header; anything else (tun, ppp)
-    // cooked, from the network layer.
-    let ether = matches!(i.arphrd, Some(1) | Some(772)) || i.arphrd.is_none();
+/// Opens a receiving socket for answers coming in on `ifs` (all of one link kind, see
+/// [`is_ether`]) with the filter `text` compiled for their link, bound to the frames of
+/// ethertype `proto` (see [`PacketSock::open`]); on the one interface of `ifs`, or with
+/// `any` on every interface.
+///
+/// `any` is for IP answers: a socket bound to one interface and one ethertype is handed
+/// each IP packet before the IP layer is, which must then copy the packet it shares
+/// (`ip_rcv`'s `skb_share_check`); a socket bound to every interface is handed it first,
+/// filters it out and lets it go. `pktforge ping -c 2000 -i 0.002 127.0.0.1` averaged
+/// 4 to 6 us less this way.
+fn open_rx(ifs: &[&Interface], text: Option<&str>, proto: u16, any: bool) -> Result<Rx, TxError> {
+    let ether = ifs.first().is_none_or(|i| is_ether(i));
     let (link, flink) = if ether {
         (LinkType::Ether, FilterLink::Ether)
     } else {
@@ -300,12 +335,20 @@ fn open_rx(i: &Interface, text: Option<&str>) -> Result<Rx, TxError> {
         .and_then(|t| Filter::new(t).ok())
         .and_then(|f| f.compile_bpf(flink).ok());
     let prog = sock::inbound_only(prog.as_ref().map(|p| p.insns()));
-    let sock = PacketSock::open(i.index, !ether, Some(&prog))
-        .map_err(|e| TxError::os(format!("a packet socket on {}", i.name), e))?;
+    let ifaces: Vec<(u32, String)> = ifs.iter().map(|i| (i.index, i.name.clone())).collect();
+    let index = match ifaces.as_slice() {
+        [(i, _)] if !any => *i,
+        _ => 0,
+    };
+    let sock = PacketSock::open(index, !ether, Some(&prog), proto).map_err(|e| {
+        let names: Vec<&str> = ifaces.iter().map(|(_, n)| n.as_str()).collect();
+        TxError::os(format!("a packet socket on {}", names.join(", ")), e)
+    })?;
     Ok(Rx {
         sock,
         link,
-        name: i.name.clone(),
+        ifaces,
+        any: index == 0,
     })
 }
 
@@ -332,7 +375,8 @@ impl Session {
         let tx = if let Some(name) = &cfg.layer2 {
             let i = find_iface(&list, name)?;
             let s = Sink::l2(i.index, name, false)?;
-            rx.push(open_rx(&i, text.as_deref())?);
+            // Answers to frames can be of any type (ARP, VLAN-tagged, ...).
+            rx.push(open_rx(&[&i], text.as_deref(), sock::ETH_P_ALL, false)?);
             s
         } else {
             let mut names: Vec<String> = Vec::new();
@@ -350,9 +394,33 @@ impl Session {
                     }
                 }
             }
-            for n in &names {
-                let i = find_iface(&list, n)?;
-                rx.push(open_rx(&i, text.as_deref())?);
+            // Answers to IP datagrams come in the probes' IP families: one socket per
+            // family, which the kernel hands no outgoing frame.
+            let v4 = built
+                .iter()
+                .any(|p| matches!(p.layers().first(), Some(Layer::IP(_))));
+            let v6 = built
+                .iter()
+                .any(|p| matches!(p.layers().first(), Some(Layer::IPv6(_))));
+            let protos = [(v4, sock::ETH_P_IP), (v6, sock::ETH_P_IPV6)];
+            let ifs = names
+                .iter()
+                .map(|n| find_iface(&list, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            // One socket per family on every interface when the answers' interfaces share
+            // a link kind (the filter is compiled for one); else one per interface.
+            let (ether, cooked): (Vec<&Interface>, Vec<&Interface>) =
+                ifs.iter().partition(|i| is_ether(i));
+            let mixed = !ether.is_empty() && !cooked.is_empty();
+            let groups: Vec<Vec<&Interface>> = if !mixed {
+                vec![ifs.iter().collect()]
+            } else {
+                ifs.iter().map(|i| vec![i]).collect()
+            };
+            for g in groups.iter().filter(|g| !g.is_empty()) {
+                for (_, proto) in protos.iter().filter(|(on, _)| *on) {
+                    rx.push(open_rx(g, text.as_deref(), *proto, !mixed)?);
+                }
             }
             Sink::l3(cfg.bind_iface.clone())
         };
@@ -488,11 +556,14 @@ impl Session {
                     let got = rx
                         .sock
                         .recv(&mut self.buf)
-                        .map_err(|e| TxError::os(format!("receiving on {}", rx.name), e))?;
+                        .map_err(|e| TxError::os(format!("receiving on {}", rx.name()), e))?;
                     let Some(got) = got else { break };
                     if got.pkttype == PACKET_OUTGOING {
                         continue;
                     }
+                    let Some(iface) = rx.accepts(got.ifindex).map(str::to_string) else {
+                        continue;
+                    };
                     let bytes = self.buf.get(..got.len).unwrap_or(&[]).to_vec();
                     let packet = Packet::parse(rx.link, &bytes);
                     let reply = Reply {
@@ -500,7 +571,7 @@ impl Session {
                         bytes,
                         wire_len: got.wire_len,
                         stamp: got.stamp,
-                        iface: rx.name.clone(),
+                        iface,
                     };
                     if self.handle(&reply, on) == Flow::Stop {
                         return Ok(());
