@@ -77,6 +77,96 @@ def capture_files():
                     yield os.path.join(dirpath, n)
 
 
+def ring_block(pkts, size, sll_family=17):
+    """One TPACKET_V3 block of `size` bytes holding what fits of `pkts` (Ethernet frames),
+    as the kernel lays it out: the block descriptor, then per packet a tpacket3_hdr, a
+    sockaddr_ll and the frame, each aligned to 16 bytes. Returns (block, packets used)."""
+    off, hdrs, used = 48, [], 0
+    for p in pkts:
+        mac = 48 + 20 + 12  # tp_mac past both headers (TPACKET_ALIGN'd), as the kernel does
+        need = (mac + len(p) + 15) & ~15
+        if off + need > size:
+            break
+        hdrs.append((off, mac, p))
+        off += need
+        used += 1
+    blk = bytearray(size)
+    first = hdrs[0][0] if hdrs else 0
+    struct.pack_into("<IIIIIIQ", blk, 0, 1, 0, 1, len(hdrs), first, off, 1)
+    for k, (o, mac, p) in enumerate(hdrs):
+        nxt = hdrs[k + 1][0] - o if k + 1 < len(hdrs) else 0
+        struct.pack_into("<IIIIIIHH", blk, o, nxt, 1_700_000_000 + k, 1000 * k, len(p), len(p), 1, mac, mac + 14)
+        struct.pack_into("<HHiHBB", blk, o + 48, sll_family, 0x0008, 2, 1, k % 5, 6)
+        blk[o + mac:o + mac + len(p)] = p
+    return bytes(blk), used
+
+
+def ring_seeds(frames):
+    """Seeds of the `ring` target: the first byte (2048-byte blocks, raw, every block
+    marked for user space), then up to 8 blocks of the frames, 16 rings."""
+    out = []
+    frames = [f for f in frames if len(f) <= 2048 - 96]
+    for r in range(16):
+        chunk = frames[r * 40:(r + 1) * 40]
+        if not chunk:
+            break
+        ring = b""
+        while chunk and len(ring) < 8 * 2048:
+            blk, used = ring_block(chunk, 2048)
+            if used == 0:
+                break
+            ring += blk
+            chunk = chunk[used:]
+        cfg = 0x13 | ((r % 3) << 2) | (0x20 if r % 4 == 3 else 0)
+        out.append(bytes([cfg]) + ring)
+    return out
+
+
+def answer_seeds():
+    """Seeds of the `answers` target: scapy's own answers to the target's probes (link
+    type Ethernet, index 0 of LINKS; raw IP, index 9), when scapy is installed."""
+    try:
+        from scapy.all import (ARP, DNS, DNSQR, DNSRR, ICMP, IP, TCP, UDP, Dot1Q, Ether, IPv6,
+                               ICMPv6EchoReply, ICMPv6ND_NA, ICMPv6DestUnreach,
+                               ICMPv6TimeExceeded, ICMPv6EchoRequest, ICMPv6ND_NS, raw)
+    except ImportError:
+        print("seed: no scapy, answers seeded from captures only", file=sys.stderr)
+        return []
+    a, b, a6, b6 = "198.18.0.1", "198.18.1.2", "fd00:beef::1", "fd00:beef::2"
+    q_echo = IP(src=a, dst=b) / ICMP(id=0x1234, seq=1)
+    q_ttl = IP(src=a, dst=b, ttl=1) / ICMP(id=0x1234, seq=2)
+    q_syn = IP(src=a, dst=b) / TCP(sport=40000, dport=80, flags="S", seq=1000)
+    q_dns = IP(src=a, dst=b) / UDP(sport=40001, dport=53) / DNS(id=0x4242, qd=DNSQR(qname="example.com"))
+    q_udp = IP(src=a, dst=b, ttl=2) / UDP(sport=40002, dport=33434)
+    q6_echo = IPv6(src=a6, dst=b6) / ICMPv6EchoRequest(id=7, seq=1)
+    q6_udp = IPv6(src=a6, dst=b6, hlim=1) / UDP(sport=40004, dport=33435)
+    replies = [
+        IP(src=b, dst=a) / ICMP(type=0, id=0x1234, seq=1),
+        IP(src="198.18.0.254", dst=a) / ICMP(type=11, code=0) / raw(q_ttl)[:28],
+        IP(src=b, dst=a) / TCP(sport=80, dport=40000, flags="SA", seq=5, ack=1001),
+        IP(src=b, dst=a) / TCP(sport=80, dport=40000, flags="RA", seq=0, ack=1001),
+        IP(src=b, dst=a) / UDP(sport=53, dport=40001) / DNS(id=0x4242, qr=1, qd=DNSQR(qname="example.com"),
+                                                            an=DNSRR(rrname="example.com", rdata="198.18.9.9")),
+        IP(src=b, dst=a) / ICMP(type=3, code=3) / raw(q_udp),
+        IP(src=b, dst=a) / ICMP(type=3, code=3) / raw(q_syn)[:28],
+        IP(src=b, dst=a) / ICMP(type=14, id=9),
+        IPv6(src=b6, dst=a6) / ICMPv6EchoReply(id=7, seq=1),
+        IPv6(src="fd00:beef::fe", dst=a6) / ICMPv6TimeExceeded() / raw(q6_udp),
+        IPv6(src=b6, dst=a6) / ICMPv6DestUnreach(code=4) / raw(q6_udp),
+        IPv6(src=b6, dst=a6) / TCP(sport=443, dport=40003, flags="SA", ack=1),
+        IPv6(src=b6, dst=a6, hlim=255) / ICMPv6ND_NA(tgt=b6, S=1),
+    ]
+    out = [bytes([3]) + raw(r) for r in replies]
+    out += [bytes([0]) + raw(Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / r) for r in replies]
+    out.append(bytes([0]) + raw(Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01")
+                                / ARP(op=2, hwsrc="02:00:00:00:00:02", psrc="198.18.0.2",
+                                      hwdst="02:00:00:00:00:01", pdst="198.18.0.1")))
+    out.append(bytes([0]) + raw(Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / Dot1Q(vlan=7)
+                                / IP(src="198.18.0.2", dst="198.18.0.1") / UDP(sport=53, dport=5353)
+                                / DNS(id=1, qr=1, qd=DNSQR(qname="a.b"))))
+    return out
+
+
 def main():
     counts = {}
     for path in capture_files():
@@ -92,8 +182,14 @@ def main():
                 break
             if link in LINKS:
                 blob = bytes([LINKS.index(link)]) + pkt
-                for t in ("dissect", "fast_vs_owned", "roundtrip"):
+                for t in ("dissect", "fast_vs_owned", "roundtrip", "answers"):
                     put(t, blob)
+    ether = [pkt for path in capture_files() for i, (link, pkt) in enumerate(packets(path))
+             if link == 1 and i < MAX_PACKETS_PER_FILE]
+    for blob in ring_seeds(ether):
+        put("ring", blob)
+    for blob in answer_seeds():
+        put("answers", blob)
     for line in open(os.path.join(ROOT, "tests", "dsl", "exprs.txt"), encoding="utf-8"):
         line = line.strip()
         if line and not line.startswith("#"):

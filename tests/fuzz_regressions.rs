@@ -101,3 +101,37 @@ fn dns_structural_errors_are_marked_alike() {
         assert_eq!(st.malformed, 1, "the DNS layer is malformed");
     }
 }
+
+/// answers: an ICMP port unreachable whose quoted IP header claims 28 bytes (ihl 7), so
+/// that its "options" take the bytes of the quoted TCP header, was taken as answering a
+/// SYN probe: the quote holds no TCP layer, and nothing was compared past the addresses.
+/// scapy's `IPerror.answers` says no (its NoPayload answers only NoPayload); so does ours
+/// now. (The session could not match it anyway: its hash differs from the probe's.)
+#[test]
+fn an_icmp_error_quoting_no_upper_header_does_not_answer_a_tcp_probe() {
+    use pktforge::net::answers::answers;
+    let reply = hex::decode(
+        "020000000001020000000002080045000038000100004001ed9cc6120102c612000103035c84000000\
+         0047000000000000004006eda7c6120001c61201029c400050000003e8",
+    )
+    .unwrap();
+    let reply = Packet::parse(LinkType::Ether, &reply);
+    let probe = (IP::new().src("198.18.0.1").dst("198.18.1.2")
+        / TCP::new().sport(40000).dport(80).flags("S").seq(1000))
+    .build()
+    .unwrap();
+    let probe = Packet::parse(LinkType::RawIp, &probe);
+    assert!(answers(&reply, &probe).is_err(), "{}", reply.summary());
+    // A quote that does hold the ports still answers.
+    let quoted = IP::new().src("198.18.0.1").dst("198.18.1.2")
+        / TCP::new().sport(40000).dport(80).flags("S").seq(1000);
+    let quoted = quoted.build().unwrap();
+    let err = (Ether::new()
+        / IP::new().src("198.18.1.2").dst("198.18.0.1")
+        / ICMP::new().type_(3).code(3)
+        / Raw::from_bytes(&quoted[..28]))
+    .build()
+    .unwrap();
+    let err = Packet::parse(LinkType::Ether, &err);
+    assert_eq!(answers(&err, &probe), Ok(()), "{}", err.summary());
+}

@@ -6,6 +6,8 @@
 //! ICMP replies) while the capture, promiscuous, sees them; filters on `udp port 7000`
 //! keep the kernel's own traffic (IPv6 multicast reports) out of the counts.
 
+#[path = "support/mutate.rs"]
+mod mutate;
 mod netns;
 
 use std::io::{BufRead, BufReader};
@@ -75,11 +77,17 @@ struct Sniff {
 impl Sniff {
     /// Starts `pktforge sniff ARGS` in B and waits (at most 10 s) for "listening on".
     fn start(lab: &Lab, args: &[&str]) -> Sniff {
+        Sniff::start_to(lab, args, Stdio::piped())
+    }
+
+    /// As [`Sniff::start`], with standard output going to `out` (a file, for output
+    /// larger than a pipe holds).
+    fn start_to(lab: &Lab, args: &[&str], out: Stdio) -> Sniff {
         let mut child = lab
             .exec(&lab.ns_b, EXE)
             .arg("sniff")
             .args(args)
-            .stdout(Stdio::piped())
+            .stdout(out)
             .stderr(Stdio::piped())
             .spawn()
             .expect("pktforge sniff");
@@ -856,4 +864,106 @@ fn scapy_sendp_is_captured() {
     let (code, _, err) = s.finish(Duration::from_secs(10));
     assert_eq!(code, 0, "{err:?}");
     assert_eq!(read_file(&out).1, want);
+}
+
+/// Source MAC of the hostile frames: neither lab end's, so the kernel's own frames from A
+/// stay out of the capture filter.
+const HOSTILE_MAC: [u8; 6] = [0x02, 0x00, 0x5e, 0x10, 0x00, 0xaa];
+
+/// About `most` hostile frames: the mutants of every packet of captures/ (tests/mutation.rs'
+/// mutations), each sent from HOSTILE_MAC to OTHER_MAC (so B's stack ignores it), at
+/// least a link header and at most the veth's MTU long.
+fn hostile_frames(most: usize) -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut pkts = Vec::new();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("captures/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
+        .collect();
+    names.sort();
+    for f in names {
+        let (link, v) = read_file(&f);
+        if link == 1 {
+            pkts.extend(v);
+        }
+    }
+    let other: [u8; 6] = [0x02, 0x00, 0x5e, 0x10, 0x00, 0xff];
+    let mut rng = mutate::Rng(0x0bad_cafe_f00d_d00d);
+    let mut all = Vec::new();
+    for (i, p) in pkts.iter().enumerate() {
+        let q = &pkts[(i + 7) % pkts.len()];
+        for mut m in mutate::mutants(&mut rng, p, q) {
+            m.resize(m.len().clamp(14, 1514), 0);
+            m[..6].copy_from_slice(&other);
+            m[6..12].copy_from_slice(&HOSTILE_MAC);
+            all.push(m);
+        }
+    }
+    let step = all.len().div_ceil(most).max(1);
+    all.into_iter().step_by(step).collect()
+}
+
+/// Issue #12: hostile traffic live. Mutated packets of captures/ (bit flips, truncations,
+/// length-field lies, splices) are sent over the veth into two captures at once, `sniff -v`
+/// and `sniff --json`: both survive every frame, count every one (none dropped) and print
+/// one decoded packet per frame.
+#[test]
+fn hostile_frames_replayed_live_are_all_decoded_and_counted() {
+    let Some(lab) = Lab::new("hostile_frames_replayed_live") else {
+        return;
+    };
+    let frames = hostile_frames(8000);
+    let n = frames.len();
+    eprintln!("replaying {n} hostile frames");
+    let dir = TempDir::new("hostile");
+    let filter = format!(
+        "ether src {}",
+        HOSTILE_MAC
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    );
+    let count = n.to_string();
+    let start = |mode: &str, file: &str| {
+        let out = std::fs::File::create(dir.file(file)).expect("output file");
+        Sniff::start_to(
+            &lab,
+            &[
+                "-i",
+                &lab.veth_b,
+                "-B",
+                "65536",
+                "-c",
+                &count,
+                mode,
+                &filter,
+            ],
+            Stdio::from(out),
+        )
+    };
+    let tree = start("-v", "tree.txt");
+    let json = start("--json", "lines.json");
+    assert_eq!(lab.send(&frames, Duration::from_secs(60)), n);
+    for (s, file) in [(tree, "tree.txt"), (json, "lines.json")] {
+        let (code, _, err) = s.finish(Duration::from_secs(120));
+        assert_eq!(code, 0, "{file}: {err:?}");
+        let (captured, _, dropped) = counts(&err);
+        assert_eq!((captured, dropped), (n as u64, 0), "{file}: {err:?}");
+        let text = std::fs::read_to_string(dir.file(file)).expect("output");
+        if file == "lines.json" {
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), n, "one JSON object per frame");
+            for (i, l) in lines.iter().enumerate() {
+                let v: serde_json::Value =
+                    serde_json::from_str(l).unwrap_or_else(|e| panic!("line {}: {e}: {l}", i + 1));
+                assert_eq!(v["frame.number"], serde_json::json!(i + 1));
+            }
+        } else {
+            // Each packet's tree starts with its frame line.
+            let frames_shown = text.lines().filter(|l| l.starts_with("Frame ")).count();
+            assert_eq!(frames_shown, n, "one tree per frame");
+        }
+    }
 }

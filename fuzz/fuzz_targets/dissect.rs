@@ -8,11 +8,11 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use pktforge::Packet;
 use pktforge::capture::LinkTypeNumber;
-use pktforge::output::line::{LineMeta, write_line};
 use pktforge::dissect::{Dissection, dissect_frame};
 use pktforge::fields::{Frame, PROTOCOLS};
 use pktforge::output::FrameMeta;
 use pktforge::output::columns::{FieldsFormat, Selection, write_fields_line};
+use pktforge::output::line::{LineMeta, write_line};
 
 fuzz_target!(|input: &[u8]| {
     let Some((n, link, data)) = common::split(input) else {

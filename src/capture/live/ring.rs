@@ -111,10 +111,12 @@ fn setsockopt<T>(fd: &OwnedFd, level: libc::c_int, name: libc::c_int, v: &T) -> 
     }
 }
 
-/// The ring's memory, unmapped on drop.
+/// The ring's memory, unmapped on drop; or, for [`RingSource::in_memory`], a heap buffer
+/// standing in for it (`heap` owns what `ptr` points to).
 struct Mapping {
     ptr: *mut u8,
     len: usize,
+    heap: Option<Box<[u64]>>,
 }
 
 // SAFETY: the mapping is plain shared memory owned by this value; moving it to another
@@ -123,6 +125,10 @@ unsafe impl Send for Mapping {}
 
 impl Drop for Mapping {
     fn drop(&mut self) {
+        if self.heap.is_some() {
+            // The buffer frees itself.
+            return;
+        }
         // SAFETY: `ptr`/`len` are exactly what mmap returned and nothing borrows the
         // mapping any more (borrows of packets end before the source is dropped).
         unsafe {
@@ -133,7 +139,8 @@ impl Drop for Mapping {
 
 /// A live capture through a `TPACKET_V3` ring: the `ring` backend.
 pub struct RingSource {
-    fd: OwnedFd,
+    /// The socket; `None` for a ring in memory, which no kernel fills.
+    fd: Option<OwnedFd>,
     map: Mapping,
     block_size: usize,
     block_nr: usize,
@@ -275,6 +282,7 @@ impl RingSource {
         let map = Mapping {
             ptr: ptr.cast::<u8>(),
             len,
+            heap: None,
         };
         // The BPF program: for a cooked socket, rewritten as libpcap does; when it cannot
         // run in the kernel, the caller filters in user space.
@@ -330,7 +338,7 @@ impl RingSource {
             return Err(os_err("bind(AF_PACKET)"));
         }
         let mut src = RingSource {
-            fd,
+            fd: Some(fd),
             map,
             block_size,
             block_nr,
@@ -354,6 +362,60 @@ impl RingSource {
         src.read_kernel_stats();
         src.stats = LiveStats::default();
         Ok((src, in_kernel))
+    }
+
+    /// A ring over `blocks` in memory, read as if the kernel had filled them: block `k` is
+    /// `blocks[k * block_size..]`, and a block whose status word says `TP_STATUS_USER` is
+    /// read, so the ring ends at the first one that does not (or when every block has been
+    /// read and handed back). The same code reads it as reads a live ring, its `unsafe`
+    /// blocks included: for tests and the `ring` fuzz target, which runs it under the
+    /// address sanitizer on blocks of arbitrary bytes. `block_size` is rounded up to 8
+    /// bytes; at most 64 blocks of at most 1 MiB are taken.
+    pub fn in_memory(
+        blocks: &[u8],
+        block_size: usize,
+        link: LinkTypeNumber,
+        cooked: Option<Cooked>,
+        snaplen: u32,
+    ) -> RingSource {
+        let block_size = block_size.clamp(8, 1 << 20).next_multiple_of(8);
+        let block_nr = blocks.len().div_ceil(block_size).clamp(1, 64);
+        let len = block_size * block_nr;
+        // u64 words: the status word and the headers are read at their natural alignment.
+        let mut heap = vec![0u64; len / 8].into_boxed_slice();
+        for (w, c) in heap.iter_mut().zip(blocks.chunks(8)) {
+            let mut b = [0u8; 8];
+            for (x, y) in b.iter_mut().zip(c) {
+                *x = *y;
+            }
+            *w = u64::from_ne_bytes(b);
+        }
+        let ptr = heap.as_mut_ptr().cast::<u8>();
+        RingSource {
+            fd: None,
+            map: Mapping {
+                ptr,
+                len,
+                heap: Some(heap),
+            },
+            block_size,
+            block_nr,
+            current: None,
+            left: 0,
+            next_off: 0,
+            link,
+            cooked,
+            snaplen,
+            lo_ifindex: 1,
+            scratch: Vec::with_capacity(65_536 + 64),
+            name: "memory".into(),
+            stop: std::sync::Arc::new(|| false),
+            deadline: None,
+            poll_ms: 1,
+            stats: LiveStats::default(),
+            seen: 0,
+            bad_blocks: 0,
+        }
     }
 
     /// The status word of block `b` (0 when `b` is out of the ring).
@@ -397,6 +459,10 @@ impl RingSource {
             if self.block_status(b) & TP_STATUS_USER != 0 {
                 return Ok(true);
             }
+            // A ring in memory ends at the first block no one filled.
+            let Some(fd) = self.fd.as_ref().map(|f| f.as_raw_fd()) else {
+                return Ok(false);
+            };
             let mut wait = self.poll_ms;
             if let Some(d) = self.deadline {
                 let now = Instant::now();
@@ -407,7 +473,7 @@ impl RingSource {
                 wait = wait.min(i32::try_from(ms).unwrap_or(i32::MAX).max(1));
             }
             let mut pfd = libc::pollfd {
-                fd: self.fd.as_raw_fd(),
+                fd,
                 events: libc::POLLIN | libc::POLLERR,
                 revents: 0,
             };
@@ -430,7 +496,7 @@ impl RingSource {
                 // SAFETY: `err`/`len` are valid for writing an int.
                 unsafe {
                     libc::getsockopt(
-                        self.fd.as_raw_fd(),
+                        fd,
                         libc::SOL_SOCKET,
                         libc::SO_ERROR,
                         (&mut err as *mut libc::c_int).cast::<libc::c_void>(),
@@ -449,12 +515,15 @@ impl RingSource {
 
     /// Adds the kernel's counters (reset by each read) to the totals.
     fn read_kernel_stats(&mut self) {
+        let Some(fd) = self.fd.as_ref().map(|f| f.as_raw_fd()) else {
+            return;
+        };
         let mut st = TpacketStatsV3::default();
         let mut len = std::mem::size_of::<TpacketStatsV3>() as libc::socklen_t;
         // SAFETY: `st` is a valid buffer of `len` bytes for the kernel to fill.
         let r = unsafe {
             libc::getsockopt(
-                self.fd.as_raw_fd(),
+                fd,
                 SOL_PACKET,
                 PACKET_STATISTICS,
                 (&mut st as *mut TpacketStatsV3).cast::<libc::c_void>(),
