@@ -967,3 +967,87 @@ fn hostile_frames_replayed_live_are_all_decoded_and_counted() {
         }
     }
 }
+
+/// `sniff -e NAME` prints fields as `read -e NAME` does (frame.time_relative from the first
+/// packet captured), `--csv` with its header; a bare `-e` before the filter is still
+/// tcpdump's link-header flag.
+#[test]
+fn field_output_and_link_header() {
+    let Some(lab) = Lab::new("sniff_field_output") else {
+        return;
+    };
+    let sent = frames(5, 7000, 100, 0x42);
+    let s = Sniff::start(
+        &lab,
+        &[
+            "-i",
+            &lab.veth_b,
+            "-c",
+            "5",
+            "-e",
+            "ip.src",
+            "-e",
+            "udp.dstport",
+            "-e",
+            "frame.number",
+            "-e",
+            "frame.time_relative",
+            "udp port 7000",
+        ],
+    );
+    assert_eq!(lab.send(&sent, Duration::from_secs(10)), 5);
+    let (code, out, err) = s.finish(Duration::from_secs(10));
+    assert_eq!(code, 0, "{err:?}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    for (i, l) in lines.iter().enumerate() {
+        let f: Vec<&str> = l.split('\t').collect();
+        assert_eq!(f.len(), 4, "{l}");
+        assert_eq!((f[0], f[1]), ("198.18.0.1", "7000"), "{l}");
+        assert_eq!(f[2], (i + 1).to_string());
+        let rel: f64 = f[3].parse().expect("a relative time");
+        if i == 0 {
+            assert_eq!(f[3], "0.000000000");
+        } else {
+            assert!((0.0..10.0).contains(&rel), "{l}");
+        }
+    }
+    // The same fields as CSV, with the header line.
+    let s = Sniff::start(
+        &lab,
+        &[
+            "-i",
+            &lab.veth_b,
+            "-c",
+            "2",
+            "--csv",
+            "--fields",
+            "ip.dst,udp.srcport",
+            "udp port 7000",
+        ],
+    );
+    assert_eq!(lab.send(&sent[..2], Duration::from_secs(10)), 2);
+    let (code, out, err) = s.finish(Duration::from_secs(10));
+    assert_eq!(code, 0, "{err:?}");
+    assert_eq!(
+        out,
+        "ip.dst,udp.srcport\r\n198.18.0.3,40000\r\n198.18.0.3,40000\r\n"
+    );
+    // A bare -e takes the filter's first word: the link header, and the filter still whole.
+    let s = Sniff::start(
+        &lab,
+        &["-i", &lab.veth_b, "-c", "1", "-e", "udp", "port", "7000"],
+    );
+    assert_eq!(
+        lab.send(&frames(3, 9999, 80, 1), Duration::from_secs(10)),
+        3
+    );
+    assert_eq!(lab.send(&sent[..1], Duration::from_secs(10)), 1);
+    let (code, out, err) = s.finish(Duration::from_secs(10));
+    assert_eq!(code, 0, "{err:?}");
+    assert!(
+        out.contains(&format!("{} > {OTHER_MAC}", netns::MAC_A)),
+        "{out}"
+    );
+    assert!(out.contains(".7000: UDP"), "{out}");
+}

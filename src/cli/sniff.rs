@@ -115,9 +115,27 @@ pub struct Args {
         ignore_case = true
     )]
     pub linktype: LinkArg,
-    /// Print the link-layer header on each line (tcpdump's -e).
-    #[arg(short = 'e')]
-    pub link_header: bool,
+    /// Alone (tcpdump's -e): print the link-layer header on each line. With a field name
+    /// (tshark's -e NAME, repeatable): print that Wireshark field instead of the line, as
+    /// `read -e NAME` does; with --json, the keys of each object.
+    #[arg(
+        short = 'e',
+        value_name = "NAME",
+        num_args = 0..=1,
+        default_missing_value = "",
+        action = clap::ArgAction::Append
+    )]
+    pub e: Vec<String>,
+    /// Fields to print, comma-separated: the same as one -e per name.
+    #[arg(long = "fields", value_name = "A,B,C", value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// How field lines are written, as tshark's -E (header=y|n, separator=, occurrence=,
+    /// aggregator=, quote=). Repeatable.
+    #[arg(short = 'E', value_name = "OPT=VALUE")]
+    pub field_opts: Vec<String>,
+    /// Field lines as RFC 4180 CSV, as `read --csv`.
+    #[arg(long)]
+    pub csv: bool,
     /// Print every packet's full layer tree.
     #[arg(short = 'v', group = "format")]
     pub verbose: bool,
@@ -163,11 +181,35 @@ pub enum LinkArg {
 }
 
 impl Args {
-    /// The filter of the trailing words, -f and -Y (usage error with a caret).
-    fn compile_filter(&self) -> Result<Option<Filter>, CliError> {
+    /// Splits the values of `-e` into tcpdump's flag (true when given), tshark's field names
+    /// (with `--fields`') and the filter's first word, when clap gave it to a bare `-e`
+    /// (`sniff -e udp port 53`).
+    fn chosen(&self) -> (bool, Vec<String>, Option<String>) {
+        let (mut link_header, mut names, mut word) = (false, Vec::new(), None);
+        for v in &self.e {
+            if v.is_empty() {
+                link_header = true;
+            } else if crate::cli::read::is_field_name(v) || word.is_some() {
+                names.push(v.clone());
+            } else {
+                link_header = true;
+                word = Some(v.clone());
+            }
+        }
+        names.extend(self.fields.iter().filter(|f| !f.is_empty()).cloned());
+        (link_header, names, word)
+    }
+
+    /// The filter of the trailing words (after `word`, a filter word a bare `-e` took), -f
+    /// and -Y (usage error with a caret).
+    fn compile_filter(&self, word: Option<&str>) -> Result<Option<Filter>, CliError> {
         let mut parts: Vec<String> = Vec::new();
-        if !self.filter_words.is_empty() {
-            parts.push(self.filter_words.join(" "));
+        let words: Vec<&str> = word
+            .into_iter()
+            .chain(self.filter_words.iter().map(String::as_str))
+            .collect();
+        if !words.is_empty() {
+            parts.push(words.join(" "));
         }
         parts.extend(self.filter.iter().cloned());
         parts.extend(self.display_filter.iter().cloned());
@@ -192,34 +234,18 @@ impl Args {
     }
 }
 
-/// What to print of each packet.
-#[derive(Debug, Clone, Copy)]
-struct Show {
-    json: bool,
-    verbose: bool,
-    hex: bool,
-    hex_ascii: bool,
-    link_header: bool,
-}
-
 /// Prints one packet with `read`'s writers (`output::Format`: line, `-e`, `-v` tree,
-/// `--json`, `-x`/`-X`), so that sniff and read print the same packet alike.
+/// `--json`, `-e NAME` fields, `-x`/`-X`), so that sniff and read print the same packet
+/// alike; `first_ts` and `prev_ts` are the times of the capture's first packet and of the
+/// one before (`frame.time_relative`, `frame.time_delta`).
 fn show_packet(
     p: &RawPacket<'_>,
     number: u64,
-    show: Show,
+    (first_ts, prev_ts): ((i64, u32), (i64, u32)),
+    format: &Format<'_>,
     d: Dissection<'static>,
     out: &mut Vec<u8>,
 ) -> Dissection<'static> {
-    let format = Format {
-        json: show.json,
-        verbose: show.verbose,
-        hex: show.hex,
-        hex_ascii: show.hex_ascii,
-        link_header: show.link_header,
-        quiet: false,
-        columns: None,
-    };
     let packet = PacketRef {
         meta: FrameMeta {
             number,
@@ -229,8 +255,8 @@ fn show_packet(
             cap_len: p.caplen,
         },
         link: p.link,
-        first_ts: (p.ts_sec, p.ts_nsec),
-        prev_ts: (p.ts_sec, p.ts_nsec),
+        first_ts,
+        prev_ts,
         data: p.data,
     };
     let mut d = d.recycle();
@@ -412,7 +438,17 @@ fn plural(n: u64) -> &'static str {
 
 /// Runs `pktforge sniff`.
 pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
-    let filter = a.compile_filter()?;
+    let (link_header, names, word) = a.chosen();
+    let columns = crate::cli::read::fields_of(
+        &names,
+        &crate::cli::read::FieldFlags {
+            csv: a.csv,
+            field_opts: &a.field_opts,
+            verbose_or_count: a.verbose,
+            json: a.json,
+        },
+    )?;
+    let filter = a.compile_filter(word.as_deref())?;
     let name = match &a.interface {
         Some(n) => n.clone(),
         None => {
@@ -496,13 +532,20 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         "pktforge: listening on {name}, link-type {dlt} ({desc}), snapshot length {} bytes",
         cfg.snaplen
     );
-    let show = Show {
+    let show = Format {
         json: a.json,
         verbose: a.verbose,
         hex: a.hex,
         hex_ascii: a.hex_ascii,
-        link_header: a.link_header,
+        link_header,
+        quiet: false,
+        columns: columns.as_ref().map(|(s, f)| (s, f)),
     };
+    if sink.is_none() {
+        let mut header = Vec::new();
+        show.write_header(&mut header);
+        out.write_all(&header)?;
+    }
     let flush_lines = a.line_buffered || a.packet_buffered || std::io::stdout().is_terminal();
     let user_filter = filter.as_ref().filter(|_| !cap.kernel_filter);
     let mut captured = 0u64;
@@ -552,7 +595,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
             continue;
         }
         buf.clear();
-        d = show_packet(&p, captured, show, d, &mut buf);
+        d = show_packet(&p, captured, (first_ts, before), &show, d, &mut buf);
         let w = out
             .write_all(&buf)
             .and_then(|()| if flush_lines { out.flush() } else { Ok(()) });

@@ -159,7 +159,7 @@ struct Chosen {
 
 /// True when `s` names a field rather than a file: a name of the table, or a lowercase
 /// dotted name that is not a file (so a misspelt field gets "did you mean").
-fn is_field_name(s: &str) -> bool {
+pub(crate) fn is_field_name(s: &str) -> bool {
     if crate::fields::lookup(s).is_some() || s == crate::layers::frame::PROTOCOLS_FIELD {
         return true;
     }
@@ -249,8 +249,34 @@ impl Args {
 /// The chosen fields and how to write them, from `-e`, `--fields`, `-E` and `--csv`;
 /// `None` when no field is chosen.
 fn field_output(a: &Args, c: &Chosen) -> Result<Option<(Selection, FieldsFormat)>, CliError> {
+    let flags = FieldFlags {
+        csv: a.csv,
+        field_opts: &a.field_opts,
+        verbose_or_count: a.verbose || a.count,
+        json: a.json,
+    };
+    fields_of(&c.names, &flags)
+}
+
+/// The flags beside `-e NAME` that say how field lines are written (read's and sniff's).
+pub(crate) struct FieldFlags<'a> {
+    /// `--csv`.
+    pub csv: bool,
+    /// `-E OPT=VALUE`.
+    pub field_opts: &'a [String],
+    /// `-v` or `--count`, which print no fields.
+    pub verbose_or_count: bool,
+    /// `--json`: the names pick the keys.
+    pub json: bool,
+}
+
+/// The selection of the field `names` and its line format; `None` when no field is named.
+pub(crate) fn fields_of(
+    names: &[String],
+    a: &FieldFlags<'_>,
+) -> Result<Option<(Selection, FieldsFormat)>, CliError> {
     let usage = |m: String| CliError::Usage(format!("error: {m}"));
-    if c.names.is_empty() {
+    if names.is_empty() {
         if a.csv || !a.field_opts.is_empty() {
             return Err(usage(
                 "--csv and -E write chosen fields: name them with -e NAME or --fields A,B,C".into(),
@@ -258,7 +284,7 @@ fn field_output(a: &Args, c: &Chosen) -> Result<Option<(Selection, FieldsFormat)
         }
         return Ok(None);
     }
-    if a.verbose || a.count {
+    if a.verbose_or_count {
         return Err(usage(
             "-e NAME and --fields print fields: not with -v or --count".into(),
         ));
@@ -268,13 +294,13 @@ fn field_output(a: &Args, c: &Chosen) -> Result<Option<(Selection, FieldsFormat)
             "with --json, -e NAME picks the keys: -E and --csv are for field lines".into(),
         ));
     }
-    let sel = Selection::new(&c.names).map_err(|e| usage(e.to_string()))?;
+    let sel = Selection::new(names).map_err(|e| usage(e.to_string()))?;
     let mut fmt = if a.csv {
         FieldsFormat::csv()
     } else {
         FieldsFormat::default()
     };
-    for o in &a.field_opts {
+    for o in a.field_opts {
         fmt.set(o).map_err(usage)?;
     }
     Ok(Some((sel, fmt)))
