@@ -115,27 +115,9 @@ pub struct Args {
         ignore_case = true
     )]
     pub linktype: LinkArg,
-    /// Alone (tcpdump's -e): print the link-layer header on each line. With a field name
-    /// (tshark's -e NAME, repeatable): print that Wireshark field instead of the line, as
-    /// `read -e NAME` does; with --json, the keys of each object.
-    #[arg(
-        short = 'e',
-        value_name = "NAME",
-        num_args = 0..=1,
-        default_missing_value = "",
-        action = clap::ArgAction::Append
-    )]
-    pub e: Vec<String>,
-    /// Fields to print, comma-separated: the same as one -e per name.
-    #[arg(long = "fields", value_name = "A,B,C", value_delimiter = ',')]
-    pub fields: Vec<String>,
-    /// How field lines are written, as tshark's -E (header=y|n, separator=, occurrence=,
-    /// aggregator=, quote=). Repeatable.
-    #[arg(short = 'E', value_name = "OPT=VALUE")]
-    pub field_opts: Vec<String>,
-    /// Field lines as RFC 4180 CSV, as `read --csv`.
-    #[arg(long)]
-    pub csv: bool,
+    /// `-e`, `--fields`, `-E`, `--csv`, as `read` has them.
+    #[command(flatten)]
+    pub out_fields: crate::cli::read::FieldArgs,
     /// Print every packet's full layer tree.
     #[arg(short = 'v', group = "format")]
     pub verbose: bool,
@@ -186,7 +168,7 @@ impl Args {
     /// (`sniff -e udp port 53`).
     fn chosen(&self) -> (bool, Vec<String>, Option<String>) {
         let (mut link_header, mut names, mut word) = (false, Vec::new(), None);
-        for v in &self.e {
+        for v in &self.out_fields.e {
             if v.is_empty() {
                 link_header = true;
             } else if crate::cli::read::is_field_name(v) || word.is_some() {
@@ -196,7 +178,13 @@ impl Args {
                 word = Some(v.clone());
             }
         }
-        names.extend(self.fields.iter().filter(|f| !f.is_empty()).cloned());
+        names.extend(
+            self.out_fields
+                .fields
+                .iter()
+                .filter(|f| !f.is_empty())
+                .cloned(),
+        );
         (link_header, names, word)
     }
 
@@ -442,8 +430,8 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let columns = crate::cli::read::fields_of(
         &names,
         &crate::cli::read::FieldFlags {
-            csv: a.csv,
-            field_opts: &a.field_opts,
+            csv: a.out_fields.csv,
+            field_opts: &a.out_fields.field_opts,
             verbose_or_count: a.verbose,
             json: a.json,
         },

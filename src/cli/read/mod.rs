@@ -76,30 +76,9 @@ pub struct Args {
     /// The same language as -f, as tshark's -Y takes display filters; with -f, both must match.
     #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
     pub display_filter: Option<String>,
-    /// Alone (tcpdump's -e): print the link-layer header (MAC addresses, VLAN, cooked
-    /// header) on each line. With a field name (tshark's -e NAME, repeatable): print that
-    /// Wireshark field instead of the line, tab-separated like `tshark -T fields`; with
-    /// --json, the keys of each object. `pktforge fields` lists the names.
-    #[arg(
-        short = 'e',
-        value_name = "NAME",
-        num_args = 0..=1,
-        default_missing_value = "",
-        action = clap::ArgAction::Append
-    )]
-    pub e: Vec<String>,
-    /// Fields to print, comma-separated: the same as one -e per name.
-    #[arg(long = "fields", value_name = "A,B,C", value_delimiter = ',')]
-    pub fields: Vec<String>,
-    /// How field lines are written, as tshark's -E: header=y|n, separator=/t|/s|CHAR,
-    /// occurrence=f|l|a (first, last or all occurrences), aggregator=CHAR (between
-    /// occurrences, `,` by default), quote=d|s|n. Repeatable.
-    #[arg(short = 'E', value_name = "OPT=VALUE")]
-    pub field_opts: Vec<String>,
-    /// Field lines as RFC 4180 CSV: comma-separated, CRLF line ends, a header line (-E
-    /// header=n drops it), a value holding a comma, a quote or a line end quoted.
-    #[arg(long)]
-    pub csv: bool,
+    /// `-e`, `--fields`, `-E`, `--csv`.
+    #[command(flatten)]
+    pub out_fields: FieldArgs,
     /// Print every packet's full layer tree (the packet model's show()).
     #[arg(short = 'v', group = "format")]
     pub verbose: bool,
@@ -141,6 +120,35 @@ pub struct Args {
     /// or stdin one more thread reads the file.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
+}
+
+/// The flags that choose fields (read's and sniff's).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FieldArgs {
+    /// Alone (tcpdump's -e): print the link-layer header (MAC addresses, VLAN, cooked
+    /// header) on each line. With a field name (tshark's -e NAME, repeatable): print that
+    /// Wireshark field instead of the line, tab-separated like `tshark -T fields`; with
+    /// --json, the keys of each object. `pktforge fields` lists the names.
+    #[arg(
+        short = 'e',
+        value_name = "NAME",
+        num_args = 0..=1,
+        default_missing_value = "",
+        action = clap::ArgAction::Append
+    )]
+    pub e: Vec<String>,
+    /// Fields to print, comma-separated: the same as one -e per name.
+    #[arg(long = "fields", value_name = "A,B,C", value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// How field lines are written, as tshark's -E: header=y|n, separator=/t|/s|CHAR,
+    /// occurrence=f|l|a (first, last or all occurrences), aggregator=CHAR (between
+    /// occurrences, `,` by default), quote=d|s|n. Repeatable.
+    #[arg(short = 'E', value_name = "OPT=VALUE")]
+    pub field_opts: Vec<String>,
+    /// Field lines as RFC 4180 CSV: comma-separated, CRLF line ends, a header line (-E
+    /// header=n drops it), a value holding a comma, a quote or a line end quoted.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// What `-e` and `--fields` ask for.
@@ -215,7 +223,7 @@ impl Args {
     /// Splits the values of `-e` into tcpdump's flag and tshark's field names.
     fn chosen(&self) -> Chosen {
         let mut c = Chosen::default();
-        for v in &self.e {
+        for v in &self.out_fields.e {
             if v.is_empty() {
                 c.link_header = true;
             } else if is_field_name(v) {
@@ -232,8 +240,13 @@ impl Args {
                 c.names.push(v.clone());
             }
         }
-        c.names
-            .extend(self.fields.iter().filter(|f| !f.is_empty()).cloned());
+        c.names.extend(
+            self.out_fields
+                .fields
+                .iter()
+                .filter(|f| !f.is_empty())
+                .cloned(),
+        );
         c
     }
 
@@ -250,8 +263,8 @@ impl Args {
 /// `None` when no field is chosen.
 fn field_output(a: &Args, c: &Chosen) -> Result<Option<(Selection, FieldsFormat)>, CliError> {
     let flags = FieldFlags {
-        csv: a.csv,
-        field_opts: &a.field_opts,
+        csv: a.out_fields.csv,
+        field_opts: &a.out_fields.field_opts,
         verbose_or_count: a.verbose || a.count,
         json: a.json,
     };
