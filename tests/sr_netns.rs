@@ -819,41 +819,7 @@ fn send_100_at_max_rate_reach_the_server() {
     // Resolve the neighbours first, so no frame waits in an ARP queue.
     let warm = lab.run(&lab.client, "ping", &["-c", "1", "-W", "2", SERVER_V4], 5);
     assert_eq!(warm.code, Some(0), "{}", warm.show());
-    let mut dump = lab
-        .exec(&lab.server, "tcpdump")
-        .args([
-            "-i",
-            &lab.veth_s,
-            "-n",
-            "-l",
-            "-c",
-            "100",
-            "udp and dst port 9999",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tcpdump");
-    let stderr = dump.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for l in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(l);
-        }
-    });
-    let t0 = Instant::now();
-    let mut listening = false;
-    while !listening && t0.elapsed() < Duration::from_secs(5) {
-        if let Ok(l) = rx.recv_timeout(Duration::from_millis(100)) {
-            listening = l.contains("listening on");
-        }
-    }
-    if !listening {
-        let _ = dump.kill();
-        let _ = dump.wait();
-        panic!("tcpdump did not start listening in the server within 5 s");
-    }
+    let dump = Dump::start(&lab, &["-c", "100", "udp and dst port 9999"]);
     let o = pf(
         &lab,
         &[
@@ -866,20 +832,8 @@ fn send_100_at_max_rate_reach_the_server() {
         ],
         10,
     );
-    // tcpdump -c 100 ends by itself once it has them all; kill it after 5 s otherwise.
-    let mut stdout = dump.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut stdout, &mut s);
-        s
-    });
-    let t1 = Instant::now();
-    while dump.try_wait().ok().flatten().is_none() && t1.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = dump.kill();
-    let _ = dump.wait();
-    let seen = reader.join().unwrap_or_default();
+    // tcpdump -c 100 ends by itself once it has them all; killed after 5 s otherwise.
+    let seen = dump.finish();
 
     assert_eq!(o.code, Some(0), "{}", o.show());
     let re =
@@ -959,4 +913,164 @@ print(socket.inet_ntoa(s.recv(512)[-4:]))
     }
     assert_eq!(link_mac(&lab, &lab.client, &lab.veth_c), MAC_CLIENT);
     assert_eq!(link_mac(&lab, &lab.server, &lab.veth_s), MAC_SERVER);
+}
+
+/// tcpdump (`-n -l`) in the server on its veth, listening.
+struct Dump {
+    child: std::process::Child,
+}
+
+impl Dump {
+    /// Starts `tcpdump -i VETH_S -n -l ARGS` in the server and waits (5 s at most) until
+    /// it listens.
+    fn start(lab: &Lab3, args: &[&str]) -> Dump {
+        let mut child = lab
+            .exec(&lab.server, "tcpdump")
+            .args(["-i", &lab.veth_s, "-n", "-l"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tcpdump");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+        let t0 = Instant::now();
+        let mut listening = false;
+        while !listening && t0.elapsed() < Duration::from_secs(5) {
+            if let Ok(l) = rx.recv_timeout(Duration::from_millis(100)) {
+                listening = l.contains("listening on");
+            }
+        }
+        if !listening {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tcpdump did not start listening in the server within 5 s");
+        }
+        Dump { child }
+    }
+
+    /// What it printed: it ends by itself with `-c`; killed after 5 s otherwise.
+    fn finish(mut self) -> String {
+        let mut stdout = self.child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = std::io::Read::read_to_string(&mut stdout, &mut s);
+            s
+        });
+        let t1 = Instant::now();
+        while self.child.try_wait().ok().flatten().is_none()
+            && t1.elapsed() < Duration::from_secs(5)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        reader.join().unwrap_or_default()
+    }
+}
+
+/// `ping --tos`, `-M do` and `-I IFACE` reach the wire as asked (tcpdump -v in the
+/// server), `-I ADDR` sends from that address, `-M dont` clears DF.
+#[test]
+fn ping_tos_df_and_source_reach_the_wire() {
+    let Some(lab) = Lab3::new("ping_tos_df_and_source_reach_the_wire") else {
+        return;
+    };
+    if !have("tcpdump", "--version") {
+        eprintln!("skipping ping_tos_df_and_source_reach_the_wire: tcpdump is not installed");
+        return;
+    }
+    let dump = Dump::start(&lab, &["-v", "-c", "1", "icmp[0] == 8"]);
+    let o = pf(
+        &lab,
+        &[
+            "ping",
+            "-c",
+            "1",
+            "-W",
+            "2",
+            "--tos",
+            "16",
+            "-M",
+            "do",
+            "-I",
+            &lab.veth_c,
+            SERVER_V4,
+        ],
+        10,
+    );
+    let seen = dump.finish();
+    assert_eq!(o.code, Some(0), "{}", o.show());
+    assert_eq!(replies(&o.stdout, SERVER_V4), vec![(1, 63)], "{}", o.show());
+    assert!(seen.contains("tos 0x10"), "{seen}");
+    assert!(seen.contains("flags [DF]"), "{seen}");
+    assert!(
+        seen.contains("198.18.0.1 > 198.18.1.2: ICMP echo request"),
+        "{seen}"
+    );
+
+    let dump = Dump::start(&lab, &["-v", "-c", "1", "icmp[0] == 8"]);
+    let o = pf(
+        &lab,
+        &[
+            "ping", "-c", "1", "-W", "2", "-M", "dont", "-I", CLIENT_V4, SERVER_V4,
+        ],
+        10,
+    );
+    let seen = dump.finish();
+    assert_eq!(o.code, Some(0), "{}", o.show());
+    assert!(seen.contains("flags [none]"), "{seen}");
+    assert!(
+        seen.contains("198.18.0.1 > 198.18.1.2: ICMP echo request"),
+        "{seen}"
+    );
+}
+
+/// srp1 of an IPv6 frame without Ether(dst): the router's MAC comes from a neighbour
+/// solicitation pktforge sends itself (the client's neighbour table is flushed first).
+#[test]
+fn srp1_ipv6_resolves_the_next_hop_by_solicitation() {
+    let Some(lab) = Lab3::new("srp1_ipv6_resolves_the_next_hop_by_solicitation") else {
+        return;
+    };
+    let flush = lab.run(&lab.client, "ip", &["-6", "neigh", "flush", "all"], 5);
+    assert_eq!(flush.code, Some(0), "{}", flush.show());
+    let table = lab.run(
+        &lab.client,
+        "ip",
+        &["-6", "neigh", "show", "dev", &lab.veth_c],
+        5,
+    );
+    assert!(
+        !table.stdout.contains(MAC_ROUTER_C),
+        "the router is still in the table: {}",
+        table.stdout
+    );
+    let o = pf(
+        &lab,
+        &[
+            "srp1",
+            &format!(r#"Ether()/IPv6(dst="{SERVER_V6}")/ICMPv6EchoRequest(id=77)"#),
+            "-i",
+            &lab.veth_c,
+            "--timeout",
+            "3",
+        ],
+        12,
+    );
+    assert_eq!(o.code, Some(0), "{}", o.show());
+    let p = pairs(&o.stdout);
+    assert_eq!(p.len(), 1, "{}", o.show());
+    assert!(
+        p[0].0.starts_with("Ether / IPv6 / ICMPv6 Echo Request"),
+        "{}",
+        o.show()
+    );
+    assert!(p[0].1.contains("Echo Reply"), "{}", o.show());
 }
