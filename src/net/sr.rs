@@ -603,17 +603,17 @@ impl Session {
 
     fn handle(&mut self, reply: &Reply, on: &mut dyn FnMut(&Session, Event<'_>) -> Flow) -> Flow {
         let h = answers::hashret(&reply.packet);
-        let cands = self.index.get(&h).cloned().unwrap_or_default();
-        if self.is_own(reply, &cands) {
+        // The probes of the reply's hash, borrowed (no copy per packet received).
+        let cands = self.index.get(&h).map_or(&[][..], Vec::as_slice);
+        if self.is_own(reply, cands) {
             return Flow::Continue;
         }
-        self.received += 1;
         // The first unanswered probe the packet answers; else (multi) the first answered
         // one, as a duplicate.
         let mut last_reject = None;
         let mut dup_of = None;
         let mut hit = None;
-        for &i in &cands {
+        for &i in cands {
             let Some(p) = self.probes.get(i) else {
                 continue;
             };
@@ -633,6 +633,7 @@ impl Session {
                 Err(r) => last_reject = Some(format!("probe {}: {r}", i + 1)),
             }
         }
+        self.received += 1;
         let pick = hit
             .map(|i| (i, false))
             .or_else(|| dup_of.filter(|_| self.multi).map(|i| (i, true)));
