@@ -71,6 +71,33 @@ fn ping_loopback_v4() {
     assert!(o.stdout.contains("rtt min/avg/max/mdev = "), "{}", o.show());
 }
 
+/// Peak resident memory of the largest child process waited for so far, in KiB.
+fn children_max_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_CHILDREN with a valid pointer.
+    let r = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    assert_eq!(r, 0, "getrusage");
+    ru.ru_maxrss
+}
+
+#[test]
+fn ping_flood_reads_answers_as_it_goes_in_bounded_memory() {
+    if !root_or_skip("ping_flood_reads_answers_as_it_goes_in_bounded_memory") {
+        return;
+    }
+    // -i 0: no time between probes. Every answer must still be read (from a socket queue
+    // that holds a few thousand), and the probes kept are a window, not all 100,000.
+    let o = pf(&["ping", "-q", "-c", "100000", "-i", "0", "127.0.0.1"], 60);
+    assert_eq!(o.code, Some(0), "{}", o.show());
+    assert_eq!(sent_received(&o), (100_000, 100_000), "{}", o.show());
+    let kib = children_max_rss_kib();
+    assert!(
+        kib < 96 * 1024,
+        "peak RSS of a child {kib} KiB: ping keeps every probe?"
+    );
+}
+
 #[test]
 fn ping_loopback_v6() {
     if !root_or_skip("ping_loopback_v6") {

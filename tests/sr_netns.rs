@@ -203,6 +203,28 @@ fn ping_nonexistent_host_total_loss_within_deadline() {
 }
 
 #[test]
+fn ping_count_without_answers_ends_after_the_reply_timeout() {
+    let Some(lab) = Lab3::new("ping_count_without_answers_ends_after_the_reply_timeout") else {
+        return;
+    };
+    // No -w: two probes 0.2 s apart, then -W 1 for the missing answers, as iputils.
+    let o = pf(
+        &lab,
+        &["ping", "-c", "2", "-i", "0.2", "-W", "1", "198.18.1.99"],
+        10,
+    );
+    assert_eq!(o.code, Some(1), "{}", o.show());
+    assert!(
+        o.elapsed < Duration::from_millis(3000),
+        "-c 2 -i 0.2 -W 1 took {:?}",
+        o.elapsed
+    );
+    let s = ping_stats(&o.stdout, "198.18.1.99");
+    assert_eq!((s.transmitted, s.received), (2, 0), "{s:?}");
+    assert_eq!(s.loss, "100%", "{s:?}");
+}
+
+#[test]
 fn ping_ttl_1_time_exceeded_from_router() {
     let Some(lab) = Lab3::new("ping_ttl_1_time_exceeded_from_router") else {
         return;

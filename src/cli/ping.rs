@@ -407,6 +407,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let stop = crate::capture::live::install_stop_signals()
         .map_err(|e| CliError::Runtime(format!("ping: installing signal handlers: {e}")))?;
     s.set_stop(stop);
+    // iputils spins (sched_yield, non-blocking reads) through waits of up to a scheduler
+    // tick when no reply is due, so short intervals do not pay for waking an idle core.
+    s.set_spin(Duration::from_millis(10));
     let probe_bytes = first
         .build()
         .map_err(|e| CliError::Runtime(format!("ping: {e}")))?;
@@ -446,6 +449,8 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         errors: 0,
         rtt: RttStats::default(),
         answered: Vec::new(),
+        number: Vec::new(),
+        pending: 0,
         lines: Vec::new(),
         base_seq: seq_of(&first, 0),
     };
@@ -457,22 +462,38 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         .map(|d| t0 + Duration::from_secs_f64(d.clamp(0.0, 86_400.0 * 365.0)));
     let mut sent = 0u64;
     let mut last_send = t0;
+    let prepare = |s: &Session, n: u64| {
+        s.prepare(&advance(&base, n))
+            .map_err(|e| CliError::Runtime(format!("ping: {e}")))
+    };
+    // The next probe is built before the wait for its turn, so that it leaves the moment it
+    // is due (as iputils', whose probe is a few bytes to fill in).
+    let mut next = Some(prepare(&s, 0)?);
     loop {
         if stop() || deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
         let until = if a.count.is_some_and(|c| sent >= c) {
             // All probes out: wait for the missing answers, at most -W after the last.
-            if rep.answered.iter().all(|x| *x) {
+            if rep.all_answered() || Instant::now() >= last_send + linger {
                 break;
             }
             last_send + linger
         } else {
-            let p = advance(&base, sent);
-            let idx = s
-                .add(&p)
-                .map_err(|e| CliError::Runtime(format!("ping: {e}")))?;
-            rep.answered.push(false);
+            let pr = match next.take() {
+                Some(pr) => pr,
+                None => prepare(&s, sent)?,
+            };
+            // A window of WINDOW places: probe n goes in place n % WINDOW, forgetting the
+            // probe WINDOW before it, so memory stays bounded however long ping runs.
+            let slot = usize::try_from(sent % WINDOW).unwrap_or(0);
+            let idx = if slot < s.probes.len() {
+                s.replace(slot, pr);
+                slot
+            } else {
+                s.add_prepared(pr)
+            };
+            rep.sent_in(slot, sent);
             last_send = Instant::now();
             if let Err(e) = s.send(idx) {
                 // iputils reports a failed send and goes on.
@@ -482,6 +503,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
             if a.count.is_some_and(|c| sent >= c) {
                 last_send + linger
             } else {
+                next = Some(prepare(&s, sent)?);
                 t0 + interval.saturating_mul(u32::try_from(sent).unwrap_or(u32::MAX))
             }
         };
@@ -489,7 +511,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         let done_when_answered = a.count.is_some_and(|c| sent >= c);
         s.poll(until, &mut |s, ev| {
             rep.event(s, &ev);
-            if done_when_answered && rep.answered.iter().all(|x| *x) {
+            if done_when_answered && rep.all_answered() {
                 Flow::Stop
             } else {
                 Flow::Continue
@@ -546,12 +568,56 @@ struct Reporter {
     dups: u64,
     errors: u64,
     rtt: RttStats,
+    /// Per place of the probe window: whether its probe was answered.
     answered: Vec<bool>,
+    /// Per place: the number (from 0) of the probe in it.
+    number: Vec<u64>,
+    /// Probes in the window not answered yet.
+    pending: usize,
     lines: Vec<String>,
     base_seq: u64,
 }
 
+/// Places in ping's probe window (see the send loop): a probe is forgotten (a late answer
+/// to it no longer counts) 16,384 probes after it was sent, 4.5 hours at the default
+/// interval, and about 2 KiB is kept per place (its packet, bytes and parsed form).
+const WINDOW: u64 = 16_384;
+
 impl Reporter {
+    /// Probe number `n` went into place `slot`.
+    fn sent_in(&mut self, slot: usize, n: u64) {
+        match (self.answered.get_mut(slot), self.number.get_mut(slot)) {
+            (Some(a), Some(k)) => {
+                if !*a {
+                    // The probe this place held was never answered: it is forgotten.
+                    self.pending = self.pending.saturating_sub(1);
+                }
+                *a = false;
+                *k = n;
+            }
+            _ => {
+                self.answered.push(false);
+                self.number.push(n);
+            }
+        }
+        self.pending += 1;
+    }
+
+    /// Whether every probe in the window was answered.
+    fn all_answered(&self) -> bool {
+        self.pending == 0
+    }
+
+    /// Marks the probe in place `slot` answered.
+    fn mark(&mut self, slot: usize) {
+        if let Some(a) = self.answered.get_mut(slot) {
+            if !*a {
+                *a = true;
+                self.pending = self.pending.saturating_sub(1);
+            }
+        }
+    }
+
     fn event(&mut self, s: &Session, ev: &Event<'_>) {
         let Event::Answer {
             probe,
@@ -562,18 +628,15 @@ impl Reporter {
         else {
             return;
         };
+        let number = self.number.get(*probe).copied().unwrap_or(*probe as u64);
         let seq = s
             .probes
             .get(*probe)
-            .map_or(self.base_seq + *probe as u64, |p| {
-                seq_of(&p.packet, *probe as u64)
-            });
+            .map_or(self.base_seq + number, |p| seq_of(&p.packet, number));
         let (from, ttl) = src_ttl(&reply.packet).unwrap_or((self.dst, 0));
         if let Some((v6, ty, code, mtu)) = icmp_error(&reply.packet) {
             self.errors += 1;
-            if let Some(a) = self.answered.get_mut(*probe) {
-                *a = true;
-            }
+            self.mark(*probe);
             if !self.quiet {
                 self.lines.push(format!(
                     "From {from} icmp_seq={seq} {}\n",
@@ -582,9 +645,7 @@ impl Reporter {
             }
             return;
         }
-        if let Some(a) = self.answered.get_mut(*probe) {
-            *a = true;
-        }
+        self.mark(*probe);
         let ms = rtt.as_secs_f64() * 1e3;
         if *dup {
             self.dups += 1;
@@ -609,7 +670,7 @@ impl Reporter {
             // Another probe: the answer's summary in place of the ICMP fields.
             format!(
                 "{len} bytes from {who}: seq={} ttl={ttl} time={} ms: {}",
-                *probe + 1,
+                number + 1,
                 fmt_ms(ms),
                 answer_summary(&reply.packet)
             )

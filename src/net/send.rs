@@ -105,13 +105,19 @@ impl Sink {
     }
 
     /// Sends `batch` (at most [`sock::BATCH`]): datagrams with their destinations for
-    /// layer 3 (one family per call), frames for layer 2. Returns how many went out.
-    pub fn send_batch(&mut self, batch: &[(&[u8], Option<IpAddr>)]) -> Result<usize, TxError> {
+    /// layer 3 (one family per call), frames for layer 2. Returns how many went out, and
+    /// the wall-clock time taken just before the system call (the probes' send time).
+    pub fn send_batch(
+        &mut self,
+        batch: &[(&[u8], Option<IpAddr>)],
+    ) -> Result<(usize, Duration), TxError> {
         match self {
             Sink::L2(s) => {
                 let frames: Vec<&[u8]> = batch.iter().map(|(b, _)| *b).collect();
-                s.send_batch(&frames)
-                    .map_err(|e| TxError::os("sending on the packet socket", e))
+                let n = s
+                    .send_batch(&frames)
+                    .map_err(|e| TxError::os("sending on the packet socket", e))?;
+                Ok((n, s.sent_at()))
             }
             Sink::L3 { .. } => {
                 let Some(v6) = batch.first().and_then(|(_, d)| *d).map(|d| d.is_ipv6()) else {
@@ -124,7 +130,7 @@ impl Sink {
                     .map_while(|(b, d)| d.filter(|d| d.is_ipv6() == v6).map(|d| (*b, d)))
                     .collect();
                 let s = self.raw(v6)?;
-                s.send_batch(&run).map_err(|e| {
+                let n = s.send_batch(&run).map_err(|e| {
                     TxError::os(
                         format!(
                             "sending to {}",
@@ -132,7 +138,8 @@ impl Sink {
                         ),
                         e,
                     )
-                })
+                })?;
+                Ok((n, s.sent_at()))
             }
         }
     }
@@ -188,7 +195,7 @@ pub fn run(
             }
         }
         match sink.send_batch(&batch) {
-            Ok(sent) => {
+            Ok((sent, _)) => {
                 enobufs = 0;
                 for (b, _) in batch.iter().take(sent) {
                     rep.bytes += b.len() as u64;

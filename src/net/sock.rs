@@ -188,6 +188,8 @@ impl SockAddr {
 pub struct RawIp {
     fd: OwnedFd,
     v6: bool,
+    /// When the last `sendmmsg` was entered (see [`RawIp::sent_at`]).
+    sent_at: std::cell::Cell<Duration>,
 }
 
 impl RawIp {
@@ -206,7 +208,11 @@ impl RawIp {
             libc::SO_SNDBUF,
             &(4 << 20),
         );
-        Ok(RawIp { fd, v6 })
+        Ok(RawIp {
+            fd,
+            v6,
+            sent_at: std::cell::Cell::new(Duration::ZERO),
+        })
     }
 
     /// Whether this is the IPv6 socket.
@@ -242,7 +248,13 @@ impl RawIp {
         let batch = batch.get(..batch.len().min(BATCH)).unwrap_or(&[]);
         let bufs: Vec<&[u8]> = batch.iter().map(|(d, _)| *d).collect();
         let addrs: Vec<SockAddr> = batch.iter().map(|(_, a)| SockAddr::new(*a)).collect();
-        send_bufs(self.fd.as_raw_fd(), &bufs, &addrs)
+        send_bufs(self.fd.as_raw_fd(), &bufs, &addrs, &self.sent_at)
+    }
+
+    /// The wall-clock time ([`now`]) taken just before the last batch's system call: a
+    /// probe's send time, with nothing of the batch's preparation in its round trip.
+    pub fn sent_at(&self) -> Duration {
+        self.sent_at.get()
     }
 }
 
@@ -254,7 +266,12 @@ impl AsRawFd for RawIp {
 
 /// One `sendmmsg` of `bufs`, each to the address of the same index in `addrs` (none:
 /// the socket's own, as a bound packet socket).
-fn send_bufs(fd: RawFd, bufs: &[&[u8]], addrs: &[SockAddr]) -> io::Result<usize> {
+fn send_bufs(
+    fd: RawFd,
+    bufs: &[&[u8]],
+    addrs: &[SockAddr],
+    sent_at: &std::cell::Cell<Duration>,
+) -> io::Result<usize> {
     let mut iov: Vec<libc::iovec> = bufs
         .iter()
         .map(|d| libc::iovec {
@@ -279,12 +296,28 @@ fn send_bufs(fd: RawFd, bufs: &[&[u8]], addrs: &[SockAddr]) -> io::Result<usize>
             msg_len: 0,
         });
     }
+    sent_at.set(now());
     send_mmsg(fd, &mut msgs)
 }
 
 fn send_mmsg(fd: RawFd, msgs: &mut [libc::mmsghdr]) -> io::Result<usize> {
     if msgs.is_empty() {
         return Ok(0);
+    }
+    // One message (a probe): `sendmsg`, the shorter path through the kernel.
+    if let [one] = msgs {
+        loop {
+            // SAFETY: `one.msg_hdr` is an initialised header whose pointers are valid for
+            // the call (the callers keep their buffers alive); the kernel only reads it.
+            let r = unsafe { libc::sendmsg(fd, &one.msg_hdr, 0) };
+            if r >= 0 {
+                return Ok(1);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
     }
     loop {
         // SAFETY: `msgs` holds `msgs.len()` initialised headers whose pointers are valid
@@ -328,6 +361,8 @@ pub struct Received {
 pub struct PacketSock {
     fd: OwnedFd,
     ifindex: u32,
+    /// When the last `sendmmsg` was entered (see [`PacketSock::sent_at`]).
+    sent_at: std::cell::Cell<Duration>,
 }
 
 impl PacketSock {
@@ -382,7 +417,11 @@ impl PacketSock {
             )
         };
         check(r)?;
-        Ok(PacketSock { fd, ifindex })
+        Ok(PacketSock {
+            fd,
+            ifindex,
+            sent_at: std::cell::Cell::new(Duration::ZERO),
+        })
     }
 
     /// Skips the kernel's queueing discipline on send (`PACKET_QDISC_BYPASS`), as trafgen
@@ -417,7 +456,12 @@ impl PacketSock {
     /// Sends up to [`BATCH`] frames with one `sendmmsg`; returns how many went out.
     pub fn send_batch(&self, frames: &[&[u8]]) -> io::Result<usize> {
         let frames = frames.get(..frames.len().min(BATCH)).unwrap_or(&[]);
-        send_bufs(self.fd.as_raw_fd(), frames, &[])
+        send_bufs(self.fd.as_raw_fd(), frames, &[], &self.sent_at)
+    }
+
+    /// The wall-clock time ([`now`]) taken just before the last batch's system call.
+    pub fn sent_at(&self) -> Duration {
+        self.sent_at.get()
     }
 
     /// Waits at most `timeout` for a packet. False on timeout or a signal.

@@ -54,6 +54,15 @@ pub struct Probe {
     pub answers: u32,
 }
 
+/// A probe built but not yet added to a session ([`Session::prepare`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    packet: Packet,
+    bytes: Vec<u8>,
+    dst: Option<IpAddr>,
+    hash: u64,
+}
+
 /// A received packet.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -152,7 +161,12 @@ pub struct Session {
     buf: Vec<u8>,
     stop: Option<fn() -> bool>,
     unanswered: usize,
+    spin: Option<Duration>,
 }
+
+/// The most packets read from one socket before [`Session::poll`] looks at its deadline
+/// again.
+const DRAIN: usize = 1024;
 
 /// The most distinct packets a set given to send, sr or ping may expand to (they are
 /// built before the first one leaves, so that sending runs at the socket's speed).
@@ -436,7 +450,17 @@ impl Session {
             buf: vec![0u8; 65_536 + 64],
             stop: None,
             unanswered: 0,
+            spin: None,
         })
+    }
+
+    /// Makes [`Session::poll`] spin instead of sleeping when its deadline is at most
+    /// `below` away and no probe awaits an answer: it yields the processor and reads
+    /// without blocking until the deadline, as iputils ping does for intervals shorter than
+    /// a scheduler tick (10 ms), so that the processor is not idle when the next probe
+    /// leaves (waking an idle core is in the next round trip otherwise).
+    pub fn set_spin(&mut self, below: Duration) {
+        self.spin = Some(below);
     }
 
     /// Makes [`Session::poll`] return as soon as `stop()` is true (SIGINT: ping then
@@ -452,6 +476,14 @@ impl Session {
 
     /// Builds `p` and adds it as a probe (not yet sent); returns its index.
     pub fn add(&mut self, p: &Packet) -> Result<usize, TxError> {
+        let pr = self.prepare(p)?;
+        Ok(self.add_prepared(pr))
+    }
+
+    /// Builds `p` as a probe of this session without adding it: its bytes, the packet parsed
+    /// back, its destination and its hash. ping builds the next probe while it waits, so
+    /// that it leaves the moment it is due.
+    pub fn prepare(&self, p: &Packet) -> Result<Prepared, TxError> {
         let bytes = p.build()?;
         let link = if self.is_layer2() {
             p.link_type()
@@ -474,19 +506,58 @@ impl Session {
             }
         };
         let hash = answers::hashret(&packet);
-        let i = self.probes.len();
-        self.unanswered += 1;
-        self.probes.push(Probe {
+        Ok(Prepared {
             packet,
             bytes,
             dst,
+            hash,
+        })
+    }
 
+    /// Adds a prepared probe (not yet sent); returns its index.
+    pub fn add_prepared(&mut self, pr: Prepared) -> usize {
+        let i = self.probes.len();
+        self.unanswered += 1;
+        self.index.entry(pr.hash).or_default().push(i);
+        self.probes.push(Probe {
+            packet: pr.packet,
+            bytes: pr.bytes,
+            dst: pr.dst,
             sent_at: None,
             sends: 0,
             answers: 0,
         });
-        self.index.entry(hash).or_default().push(i);
-        Ok(i)
+        i
+    }
+
+    /// Puts a prepared probe (not yet sent) in the place of probe `i`, which is forgotten
+    /// (an answer to it no longer matches): a long ping reuses a window of places, so
+    /// that memory does not grow with the count. Returns false if there is no probe `i`.
+    pub fn replace(&mut self, i: usize, pr: Prepared) -> bool {
+        let Some(old) = self.probes.get_mut(i) else {
+            return false;
+        };
+        if old.answers == 0 {
+            self.unanswered = self.unanswered.saturating_sub(1);
+        }
+        let old_hash = answers::hashret(&old.packet);
+        *old = Probe {
+            packet: pr.packet,
+            bytes: pr.bytes,
+            dst: pr.dst,
+            sent_at: None,
+            sends: 0,
+            answers: 0,
+        };
+        if let Some(v) = self.index.get_mut(&old_hash) {
+            v.retain(|&k| k != i);
+            if v.is_empty() {
+                self.index.remove(&old_hash);
+            }
+        }
+        self.index.entry(pr.hash).or_default().push(i);
+        self.unanswered += 1;
+        true
     }
 
     /// Sends probe `i` now.
@@ -509,9 +580,9 @@ impl Session {
             if let Some(d) = batch.first().and_then(|b| b.1) {
                 self.tx.ready(d.is_ipv6())?;
             }
-            let at = sock::now();
-            // The sink sends the leading run of one family and says how many went.
-            let n = self.tx.send_batch(&batch)?;
+            // The sink sends the leading run of one family and says how many went, and
+            // when its system call was entered.
+            let (n, at) = self.tx.send_batch(&batch)?;
             if n == 0 {
                 break;
             }
@@ -542,17 +613,29 @@ impl Session {
             if !self.multi && !self.probes.is_empty() && self.all_answered() {
                 return Ok(());
             }
-            let now = Instant::now();
-            if now >= deadline || self.stop.is_some_and(|f| f()) {
+            if self.stop.is_some_and(|f| f()) {
                 return Ok(());
             }
+            // Past the deadline, what is queued is still read once (without waiting): a
+            // sender with no time between probes (ping -i 0) reads its answers as it goes
+            // rather than letting them overflow the socket's queue.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let past = left.is_zero();
             let fds: Vec<_> = self.rx.iter().map(|r| r.sock.as_raw_fd()).collect();
-            let ready = sock::wait_any(&fds, deadline - now)
-                .map_err(|e| TxError::os("waiting for answers", e))?;
+            let wait = if self.unanswered == 0 && self.spin.is_some_and(|s| left <= s) {
+                std::thread::yield_now();
+                Duration::ZERO
+            } else {
+                left
+            };
+            let ready =
+                sock::wait_any(&fds, wait).map_err(|e| TxError::os("waiting for answers", e))?;
             for r in ready {
-                // Drain what is queued on this socket (bounded by the queue itself: the
-                // loop stops at the first empty read).
-                while let Some(rx) = self.rx.get(r) {
+                // Drain what is queued on this socket, at most DRAIN packets, so that a
+                // flood of packets cannot keep the deadline from being looked at.
+                let mut n = 0usize;
+                while let Some(rx) = self.rx.get(r).filter(|_| n < DRAIN) {
+                    n += 1;
                     let got = rx
                         .sock
                         .recv(&mut self.buf)
@@ -577,6 +660,9 @@ impl Session {
                         return Ok(());
                     }
                 }
+            }
+            if past {
+                return Ok(());
             }
         }
     }
