@@ -58,6 +58,22 @@ impl MappedFile {
         &self.map
     }
 
+    /// Maps the pages of `range` into the process in one system call
+    /// (`MADV_POPULATE_READ`), where reading them would take a page fault per few pages: a
+    /// worker about to read a chunk asks for it first. Only a hint: on a kernel without it
+    /// (before Linux 5.14) the pages are faulted in as they are read.
+    pub fn populate(&self, range: Range<usize>) {
+        const PAGE: usize = 4096;
+        let start = range.start & !(PAGE - 1);
+        let end = range.end.min(self.map.len());
+        if start >= end {
+            return;
+        }
+        let _ = self
+            .map
+            .advise_range(memmap2::Advice::PopulateRead, start, end - start);
+    }
+
     /// Tells the kernel this process is done with `range` for now: its pages leave the
     /// process' resident set (they stay in the page cache). Reading them again later is
     /// correct, only slower. Ranges past the end are clipped; the range is shrunk to whole

@@ -726,6 +726,7 @@ fn partial_tcp(kind: LayerKind, len: usize) -> bool {
 
 /// Decodes one layer of `kind` at the start of `data`: its actual kind (ICMPv6 and ND
 /// option classes are chosen from the type byte), its view and its header length.
+#[inline(always)]
 fn dissect_one<'a>(kind: LayerKind, data: &'a [u8], cx: Cx) -> One<'a> {
     use LayerKind as K;
     match kind {

@@ -161,9 +161,9 @@ fn udp_app(sport: u16, dport: u16) -> Option<&'static str> {
 
 /// The names after `http` for a segment: `data` for a continuation, the body's media
 /// dissector for a message with a body in the same segment.
-fn http_rest(out: &mut Vec<u8>, first: &mut bool, p: &[u8]) {
+fn http_rest(emit: &mut impl FnMut(&'static str), p: &[u8]) {
     if !http::is_http_start(p) {
-        proto(out, first, "data");
+        emit("data");
         return;
     }
     let Some(end) = http::find(p, b"\r\n\r\n") else {
@@ -173,7 +173,7 @@ fn http_rest(out: &mut Vec<u8>, first: &mut bool, p: &[u8]) {
     if body.is_empty() {
         return;
     }
-    proto(out, first, http::body_protocol(head));
+    emit(http::body_protocol(head));
 }
 
 /// Appends the `frame.protocols` chain of `d` (`eth:ethertype:ip:tcp`) to `out`, as
@@ -196,58 +196,64 @@ pub fn protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
 
 /// Appends the `frame.protocols` chain of the dissection.
 pub(crate) fn put_protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
+    let mut first = true;
+    each_protocol(d, |name| proto(out, &mut first, name));
+}
+
+/// Calls `emit` with each name of the `frame.protocols` chain of `d`, outermost first:
+/// the chain without the text (`stats --phs` counts chains by their names).
+pub fn each_protocol(d: &Dissection<'_>, mut emit: impl FnMut(&'static str)) {
     use LayerKind as K;
     let layers = d.layers();
-    let mut first = true;
     // Ports of the transport layer just below, to name its payload.
     let mut below: Option<(bool, u16, u16)> = None;
     for (i, l) in layers.iter().enumerate() {
         let transport = below.take();
         match (l.kind, l.view) {
             (_, View::Ether(v)) => {
-                proto(out, &mut first, "eth");
+                emit("eth");
                 if v.ether_type() >= 0x0600 {
-                    proto(out, &mut first, "ethertype");
+                    emit("ethertype");
                 }
             }
             (k, View::Vlan(v)) => {
                 let name = if k == K::Dot1AD { "ieee8021ad" } else { "vlan" };
-                proto(out, &mut first, name);
+                emit(name);
                 if v.ether_type() >= 0x0600 {
-                    proto(out, &mut first, "ethertype");
+                    emit("ethertype");
                 }
             }
             (_, View::Sll(_) | View::Sll2(_)) => {
-                proto(out, &mut first, "sll");
-                proto(out, &mut first, "ethertype");
+                emit("sll");
+                emit("ethertype");
             }
-            (_, View::Loopback(_)) => proto(out, &mut first, "null"),
-            (_, View::Arp(_)) => proto(out, &mut first, "arp"),
+            (_, View::Loopback(_)) => emit("null"),
+            (_, View::Arp(_)) => emit("arp"),
             (_, View::Ipv4(_)) => {
                 if i == 0 {
-                    proto(out, &mut first, "raw");
+                    emit("raw");
                 }
-                proto(out, &mut first, "ip");
+                emit("ip");
             }
             (_, View::Ipv6(_)) => {
                 if i == 0 {
-                    proto(out, &mut first, "raw");
+                    emit("raw");
                 }
-                proto(out, &mut first, "ipv6");
+                emit("ipv6");
             }
-            (K::IPv6ExtHdrHopByHop, _) => proto(out, &mut first, "ipv6.hopopts"),
-            (K::IPv6ExtHdrRouting, _) => proto(out, &mut first, "ipv6.routing"),
-            (K::IPv6ExtHdrFragment, _) => proto(out, &mut first, "ipv6.fraghdr"),
-            (K::IPv6ExtHdrDestOpt, _) => proto(out, &mut first, "ipv6.dstopts"),
-            (_, View::Icmp(_)) => proto(out, &mut first, "icmp"),
+            (K::IPv6ExtHdrHopByHop, _) => emit("ipv6.hopopts"),
+            (K::IPv6ExtHdrRouting, _) => emit("ipv6.routing"),
+            (K::IPv6ExtHdrFragment, _) => emit("ipv6.fraghdr"),
+            (K::IPv6ExtHdrDestOpt, _) => emit("ipv6.dstopts"),
+            (_, View::Icmp(_)) => emit("icmp"),
             (k, View::Icmpv6(v)) => {
-                proto(out, &mut first, "icmpv6");
+                emit("icmpv6");
                 if matches!(k, K::ICMPv6EchoRequest | K::ICMPv6EchoReply) && !v.body().is_empty() {
-                    proto(out, &mut first, "data");
+                    emit("data");
                 }
             }
             (k, View::Tcp(v)) => {
-                proto(out, &mut first, "tcp");
+                emit("tcp");
                 // tshark does not dissect the payload of TCP quoted in an ICMP error.
                 if k == K::TCPerror {
                     break;
@@ -255,7 +261,7 @@ pub(crate) fn put_protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
                 below = Some((true, v.sport(), v.dport()));
             }
             (_, View::Udp(v)) => {
-                proto(out, &mut first, "udp");
+                emit("udp");
                 below = Some((false, v.sport(), v.dport()));
             }
             (_, View::Dns(_)) => {
@@ -263,7 +269,7 @@ pub(crate) fn put_protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
                     Some((false, s, d)) => udp_app(s, d).unwrap_or("dns"),
                     _ => "dns",
                 };
-                proto(out, &mut first, name);
+                emit(name);
             }
             (_, View::Raw(p)) if !p.is_empty() => {
                 let app = match transport {
@@ -271,9 +277,9 @@ pub(crate) fn put_protocols(out: &mut Vec<u8>, d: &Dissection<'_>) {
                     Some((false, s, d)) => udp_app(s, d),
                     None => None,
                 };
-                proto(out, &mut first, app.unwrap_or("data"));
+                emit(app.unwrap_or("data"));
                 if app == Some("http") {
-                    http_rest(out, &mut first, p);
+                    http_rest(&mut emit, p);
                 }
             }
             _ => {}

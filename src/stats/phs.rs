@@ -32,31 +32,65 @@ struct Count {
     first: u64,
 }
 
+/// A `frame.protocols` chain as its names, compared and hashed by where each name is
+/// stored: the names are the dissector's `&'static str`s, so this is a few integer
+/// operations per name instead of building and hashing the text for every packet. The
+/// same name stored twice makes two keys for one chain; [`Phs::text_chains`] adds them up.
+#[derive(Debug, Clone, Default)]
+struct Names(Vec<&'static str>);
+
+impl PartialEq for Names {
+    fn eq(&self, o: &Names) -> bool {
+        self.0.len() == o.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&o.0)
+                .all(|(a, b)| std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len())
+    }
+}
+
+impl Eq for Names {}
+
+impl std::hash::Hash for Names {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_usize(self.0.len());
+        for n in &self.0 {
+            h.write_usize(n.as_ptr() as usize);
+            h.write_usize(n.len());
+        }
+    }
+}
+
 /// Frames and bytes per `frame.protocols` chain.
 #[derive(Debug, Clone, Default)]
 pub struct Phs {
-    chains: HashMap<Vec<u8>, Count>,
-    buf: Vec<u8>,
+    chains: HashMap<Names, Count>,
+    cur: Names,
     /// Frames and bytes of chains that did not fit.
     rest: (u64, u64),
 }
 
 impl Fold for Phs {
     fn add(&mut self, p: &Pkt<'_, '_>) {
-        self.buf.clear();
-        crate::output::json::protocols(&mut self.buf, p.d);
-        if self.buf.ends_with(b":http:data") && !starts_http(p) {
+        let names = &mut self.cur.0;
+        names.clear();
+        crate::output::json::each_protocol(p.d, |n| names.push(n));
+        if names.len() >= 2
+            && names.get(names.len() - 2..) == Some(&["http", "data"][..])
+            && !starts_http(p)
+        {
             // A continuation: its data is inside the HTTP tree.
-            self.buf.truncate(self.buf.len() - b":data".len());
+            names.pop();
         }
         let bytes = u64::from(p.orig_len);
-        if let Some(c) = self.chains.get_mut(self.buf.as_slice()) {
+        if let Some(c) = self.chains.get_mut(&self.cur) {
             c.frames += 1;
             c.bytes += bytes;
             c.first = c.first.min(p.number);
         } else if self.chains.len() < MAX_CHAINS {
             self.chains.insert(
-                self.buf.clone(),
+                self.cur.clone(),
                 Count {
                     frames: 1,
                     bytes,
@@ -164,13 +198,28 @@ impl Node {
 }
 
 impl Phs {
+    /// The chains as text (`eth:ethertype:ip:tcp`), keys of the same text added up.
+    fn text_chains(&self) -> HashMap<String, Count> {
+        let mut out: HashMap<String, Count> = HashMap::default();
+        for (k, c) in &self.chains {
+            let e = out.entry(k.0.join(":")).or_insert(Count {
+                frames: 0,
+                bytes: 0,
+                first: u64::MAX,
+            });
+            e.frames += c.frames;
+            e.bytes += c.bytes;
+            e.first = e.first.min(c.first);
+        }
+        out
+    }
+
     /// The tree, children in order of their first frame.
     fn tree(&self) -> Node {
         let mut root = Node::default();
-        for (chain, c) in &self.chains {
-            let chain = String::from_utf8_lossy(chain);
+        for (chain, c) in &self.text_chains() {
             let mut node = &mut root;
-            for name in phs_path(&chain) {
+            for name in phs_path(chain) {
                 node = node.child(name);
                 node.frames += c.frames;
                 node.bytes += c.bytes;
