@@ -340,6 +340,44 @@ fn packet_buffered_file_is_complete_while_capturing() {
 }
 
 #[test]
+fn decoded_lines_are_printed_while_capturing() {
+    let Some(lab) = Lab::new("decoded_lines_are_printed_while_capturing") else {
+        return;
+    };
+    let dir = TempDir::new("live");
+    let path = dir.file("lines.txt");
+    let file = std::fs::File::create(&path).expect("output file");
+    // Standard output is a file, not a terminal, and there is no -l: the pipeline still
+    // prints and flushes what was captured as soon as the ring has nothing more ready.
+    let s = Sniff::start_to(
+        &lab,
+        &["-i", &lab.veth_b, "--timeout", "20", "udp port 7000"],
+        Stdio::from(file),
+    );
+    let sent = frames(3, 7000, 100, 4);
+    assert_eq!(lab.send(&sent, Duration::from_secs(5)), 3);
+    let t0 = Instant::now();
+    let mut text = String::new();
+    while t0.elapsed() < Duration::from_secs(5) {
+        text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.lines().count() >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "printed while capturing: {text:?}");
+    assert!(
+        lines.iter().all(|l| l.contains(".7000: UDP, length")),
+        "{text}"
+    );
+    s.signal("INT");
+    let (code, _, err) = s.finish(Duration::from_secs(10));
+    assert_eq!(code, 0, "{err:?}");
+    assert_eq!(counts(&err).0, 3, "{err:?}");
+}
+
+#[test]
 fn rotation_with_c_and_w() {
     let Some(lab) = Lab::new("rotation_with_c_and_w") else {
         return;

@@ -15,7 +15,7 @@
 //! `CAP_NET_RAW` or an unknown interface, exit 1; a filter that does not parse, exit 2.
 
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,11 +23,11 @@ use std::time::{Duration, Instant};
 use crate::capture::live::{self, Backend, Cooked, LiveConfig, LiveError};
 use crate::capture::{LinkTypeNumber, PcapNgWriter, PcapWriter, RawPacket};
 use crate::cli::{CliError, CliResult};
-use crate::dissect::{Dissection, dissect_frame};
+use crate::dissect::Dissection;
 use crate::filter::Filter;
 use crate::net::iface;
-use crate::output::{Format, FrameMeta, PacketRef};
-use crate::packet::LinkType;
+use crate::output::{Format, FrameMeta};
+use crate::pipeline;
 
 /// Options of `pktforge sniff`.
 #[derive(Debug, Default, clap::Args)]
@@ -130,7 +130,9 @@ pub struct Args {
     /// Print each packet's bytes in hex and ASCII after its line.
     #[arg(short = 'X')]
     pub hex_ascii: bool,
-    /// Flush stdout after every line (the default on a terminal).
+    /// Flush stdout after every line. Always so in effect: what was captured is printed
+    /// and flushed whenever the capture has nothing more ready (accepted for tcpdump's
+    /// muscle memory).
     #[arg(short = 'l')]
     pub line_buffered: bool,
     /// Accepted for tcpdump's muscle memory: pktforge never resolves names.
@@ -220,44 +222,6 @@ impl Args {
             .map(Some)
             .map_err(|e| CliError::Usage(e.render(&text)))
     }
-}
-
-/// Prints one packet with `read`'s writers (`output::Format`: line, `-e`, `-v` tree,
-/// `--json`, `-e NAME` fields, `-x`/`-X`), so that sniff and read print the same packet
-/// alike; `first_ts` and `prev_ts` are the times of the capture's first packet and of the
-/// one before (`frame.time_relative`, `frame.time_delta`).
-fn show_packet(
-    p: &RawPacket<'_>,
-    number: u64,
-    (first_ts, prev_ts): ((i64, u32), (i64, u32)),
-    format: &Format<'_>,
-    d: Dissection<'static>,
-    out: &mut Vec<u8>,
-) -> Dissection<'static> {
-    let packet = PacketRef {
-        meta: FrameMeta {
-            number,
-            ts_sec: p.ts_sec,
-            ts_nsec: p.ts_nsec,
-            orig_len: p.orig_len,
-            cap_len: p.caplen,
-        },
-        link: p.link,
-        first_ts,
-        prev_ts,
-        data: p.data,
-    };
-    let mut d = d.recycle();
-    if format.needs_dissection() {
-        dissect_frame(
-            LinkType::from_pcap(p.link.0),
-            p.data,
-            p.orig_len as usize,
-            &mut d,
-        );
-    }
-    format.write_packet(&packet, &d, out);
-    d.recycle()
 }
 
 /// tcpdump's name of the `n`th file of a rotation (`MakeFilename`): FILE, FILE1, FILE2...
@@ -529,70 +493,80 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
         quiet: false,
         columns: columns.as_ref().map(|(s, f)| (s, f)),
     };
-    if sink.is_none() {
-        let mut header = Vec::new();
-        show.write_header(&mut header);
-        out.write_all(&header)?;
-    }
-    let flush_lines = a.line_buffered || a.packet_buffered || std::io::stdout().is_terminal();
     let user_filter = filter.as_ref().filter(|_| !cap.kernel_filter);
     let mut captured = 0u64;
-    let mut seen = 0u64;
-    let mut first: Option<(i64, u32)> = None;
-    let mut prev = (0i64, 0u32);
-    let mut d: Dissection<'static> = Dissection::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut failure: Option<CliError> = None;
-    while a.count.is_none_or(|c| captured < c) {
-        let p = match cap.source.next_packet() {
-            None => break,
-            Some(Ok(p)) => p,
-            Some(Err(e)) => {
-                failure = Some(CliError::Runtime(format!(
-                    "error: capturing on {name}: {e}"
-                )));
-                break;
-            }
-        };
-        seen += 1;
-        let ts = (p.ts_sec, p.ts_nsec);
-        let first_ts = *first.get_or_insert(ts);
-        let before = if seen == 1 { ts } else { prev };
-        prev = ts;
-        if let Some(f) = user_filter {
-            let meta = FrameMeta {
-                number: captured + 1,
-                ts_sec: p.ts_sec,
-                ts_nsec: p.ts_nsec,
-                orig_len: p.orig_len,
-                cap_len: p.caplen,
+    if let Some(s) = sink.as_mut() {
+        // Writing only: each packet goes to the file as it comes, nothing is decoded.
+        let mut seen = 0u64;
+        let mut first: Option<(i64, u32)> = None;
+        let mut prev = (0i64, 0u32);
+        let mut d: Dissection<'static> = Dissection::new();
+        while a.count.is_none_or(|c| captured < c) {
+            let p = match cap.source.next_packet() {
+                None => break,
+                Some(Ok(p)) => p,
+                Some(Err(e)) => {
+                    failure = Some(CliError::Runtime(format!(
+                        "error: capturing on {name}: {e}"
+                    )));
+                    break;
+                }
             };
-            let mut dd = d.recycle();
-            let (ok, _) = f.matches_frame(p.link.0, &meta, p.data, (first_ts, before), &mut dd);
-            d = dd.recycle();
-            if !ok {
-                continue;
+            seen += 1;
+            let ts = (p.ts_sec, p.ts_nsec);
+            let first_ts = *first.get_or_insert(ts);
+            let before = if seen == 1 { ts } else { prev };
+            prev = ts;
+            if let Some(f) = user_filter {
+                let meta = FrameMeta {
+                    number: captured + 1,
+                    ts_sec: p.ts_sec,
+                    ts_nsec: p.ts_nsec,
+                    orig_len: p.orig_len,
+                    cap_len: p.caplen,
+                };
+                let mut dd = d.recycle();
+                let (ok, _) = f.matches_frame(p.link.0, &meta, p.data, (first_ts, before), &mut dd);
+                d = dd.recycle();
+                if !ok {
+                    continue;
+                }
             }
-        }
-        captured += 1;
-        if let Some(s) = sink.as_mut() {
+            captured += 1;
             if let Err(e) = s.write(&p) {
                 failure = Some(e);
                 break;
             }
-            continue;
         }
-        buf.clear();
-        d = show_packet(&p, captured, (first_ts, before), &show, d, &mut buf);
-        let w = out
-            .write_all(&buf)
-            .and_then(|()| if flush_lines { out.flush() } else { Ok(()) });
-        match w.map_err(CliError::from) {
-            Ok(()) => {}
-            Err(CliError::BrokenPipe) => break,
+    } else {
+        // Decoding: the read pipeline over the live source (the same batches, workers and
+        // writers as `read`); the source says when nothing more is ready, and what was
+        // captured is printed and flushed at once.
+        let opts = pipeline::Options {
+            format: show,
+            filter: user_filter,
+            limit: a.count,
+            write: None,
+            snaplen: None,
+            workers: 2,
+            progress: None,
+        };
+        match pipeline::run(&mut *cap.source, &opts, out) {
+            Ok(sum) => {
+                captured = sum.matched;
+                if let Some(e) = sum.ended_by {
+                    failure = Some(CliError::Runtime(format!(
+                        "error: capturing on {name}: {e}"
+                    )));
+                }
+            }
+            Err(pipeline::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(pipeline::Error::Output(e)) => failure = Some(CliError::from(e)),
             Err(e) => {
-                failure = Some(e);
-                break;
+                failure = Some(CliError::Runtime(format!(
+                    "error: capturing on {name}: {e}"
+                )))
             }
         }
     }

@@ -122,6 +122,12 @@ impl PacketSource for PnetSource {
     fn name(&self) -> &str {
         &self.name
     }
+
+    /// The channel cannot say whether another packet is waiting: every packet is printed
+    /// as it comes (this backend is the portable path, not the fast one).
+    fn flush_now(&mut self) -> bool {
+        true
+    }
 }
 
 impl LiveSource for PnetSource {

@@ -737,6 +737,16 @@ impl PacketSource for RingSource {
     fn name(&self) -> &str {
         &self.name
     }
+
+    /// Nothing more is ready: the current block is read and the kernel has not handed over
+    /// the next one (the pipeline then prints what it has).
+    fn flush_now(&mut self) -> bool {
+        if self.left > 0 {
+            return false;
+        }
+        let next = self.current.map_or(0, |b| (b + 1) % self.block_nr);
+        self.block_status(next) & TP_STATUS_USER == 0
+    }
 }
 
 impl LiveSource for RingSource {
