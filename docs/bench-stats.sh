@@ -16,9 +16,14 @@ run() {
     printf '| `%s` | %s | %s s | %s MiB |\n' "$*" "$wall" "$cpu" "$((rss / 1024))"
     rm -f /tmp/pktforge-bench-time.$$
 }
+# pktforge's runs take a fraction of a second, so one run is at the mercy of the moment
+# (the first after a pause was up to 3x slower here): the median of five runs.
+median5() {
+    for i in 1 2 3 4 5; do run "$@"; done | sort -t'|' -k3 | sed -n 3p
+}
 echo "| command | wall (m:ss) | CPU (user + sys) | peak RSS |"
 echo "|---|---|---|---|"
-run $bin stats "$f" --phs
+median5 $bin stats "$f" --phs
 run $T -r "$f" -q -z io,phs
-run $bin stats "$f" --conv tcp
+median5 $bin stats "$f" --conv tcp
 run $T -r "$f" -q -z conv,tcp

@@ -16,10 +16,21 @@ pub enum Cell {
 
 impl Cell {
     fn text(&self) -> String {
+        let mut s = String::new();
+        self.write_text(&mut s);
+        s
+    }
+
+    /// Appends the cell as text.
+    fn write_text(&self, out: &mut String) {
         match self {
-            Cell::Int(n) => n.to_string(),
-            Cell::Num(x, p) => format!("{x:.p$}"),
-            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Cell::Num(x, p) => {
+                let _ = write!(out, "{x:.p$}");
+            }
+            Cell::Text(s) => out.push_str(s),
         }
     }
 
@@ -87,47 +98,68 @@ impl Table {
         }
     }
 
-    /// Aligned text: text cells left, numbers right.
+    /// Aligned text: text cells left, numbers right. The cells are written once into one
+    /// buffer (a conversation table has hundreds of thousands of them), then laid out.
     pub fn write_text(&self, out: &mut String) {
         let heads: Vec<String> = match &self.headers {
             Some(h) => h.clone(),
             None => self.columns.iter().map(|c| c.to_string()).collect(),
         };
-        let cells: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(Cell::text).collect())
-            .collect();
+        let ncol = heads.len();
+        let mut text = String::new();
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(self.rows.len() * ncol);
+        for r in &self.rows {
+            for i in 0..ncol {
+                let at = text.len();
+                if let Some(c) = r.get(i) {
+                    c.write_text(&mut text);
+                }
+                spans.push((at, text.len()));
+            }
+        }
+        let cell = |k: usize| -> &str {
+            spans
+                .get(k)
+                .and_then(|&(a, b)| text.get(a..b))
+                .unwrap_or("")
+        };
         let mut width: Vec<usize> = heads.iter().map(|h| h.chars().count()).collect();
-        for r in &cells {
-            for (w, c) in width.iter_mut().zip(r) {
-                *w = (*w).max(c.chars().count());
+        for k in 0..spans.len() {
+            if let Some(w) = width.get_mut(k % ncol.max(1)) {
+                *w = (*w).max(cell(k).chars().count());
             }
         }
         let _ = writeln!(out, "{}", self.title);
-        let line = |out: &mut String, vals: &[String], left: &dyn Fn(usize) -> bool| {
-            let mut s = String::new();
-            for (i, (v, w)) in vals.iter().zip(&width).enumerate() {
+        let is_text: Vec<bool> = (0..ncol)
+            .map(|i| {
+                self.rows
+                    .first()
+                    .and_then(|r| r.get(i))
+                    .is_none_or(|c| matches!(c, Cell::Text(_)))
+            })
+            .collect();
+        let line = |out: &mut String, vals: &mut dyn Iterator<Item = &str>| {
+            let start = out.len();
+            for (i, (v, w)) in vals.zip(&width).enumerate() {
                 if i > 0 {
-                    s.push_str("  ");
+                    out.push_str("  ");
                 }
-                if left(i) {
-                    let _ = write!(s, "{v:<w$}");
+                let pad = w.saturating_sub(v.chars().count());
+                if is_text.get(i).copied().unwrap_or(true) {
+                    out.push_str(v);
+                    out.extend(std::iter::repeat_n(' ', pad));
                 } else {
-                    let _ = write!(s, "{v:>w$}");
+                    out.extend(std::iter::repeat_n(' ', pad));
+                    out.push_str(v);
                 }
             }
-            let _ = writeln!(out, "{}", s.trim_end());
+            let keep = out.get(start..).map_or(0, |l| l.trim_end().len());
+            out.truncate(start + keep);
+            out.push('\n');
         };
-        let is_text = |i: usize| {
-            self.rows
-                .first()
-                .and_then(|r| r.get(i))
-                .is_none_or(|c| matches!(c, Cell::Text(_)))
-        };
-        line(out, &heads, &is_text);
-        for r in &cells {
-            line(out, r, &is_text);
+        line(out, &mut heads.iter().map(String::as_str));
+        for r in 0..self.rows.len() {
+            line(out, &mut (r * ncol..(r + 1) * ncol).map(cell));
         }
         if !self.not_shown.is_empty() {
             let parts: Vec<String> = self
