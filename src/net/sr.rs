@@ -63,6 +63,20 @@ pub struct Prepared {
     hash: u64,
 }
 
+impl Prepared {
+    /// The probe, not yet sent.
+    fn into_probe(self) -> Probe {
+        Probe {
+            packet: self.packet,
+            bytes: self.bytes,
+            dst: self.dst,
+            sent_at: None,
+            sends: 0,
+            answers: 0,
+        }
+    }
+}
+
 /// A received packet.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -519,14 +533,7 @@ impl Session {
         let i = self.probes.len();
         self.unanswered += 1;
         self.index.entry(pr.hash).or_default().push(i);
-        self.probes.push(Probe {
-            packet: pr.packet,
-            bytes: pr.bytes,
-            dst: pr.dst,
-            sent_at: None,
-            sends: 0,
-            answers: 0,
-        });
+        self.probes.push(pr.into_probe());
         i
     }
 
@@ -541,21 +548,15 @@ impl Session {
             self.unanswered = self.unanswered.saturating_sub(1);
         }
         let old_hash = answers::hashret(&old.packet);
-        *old = Probe {
-            packet: pr.packet,
-            bytes: pr.bytes,
-            dst: pr.dst,
-            sent_at: None,
-            sends: 0,
-            answers: 0,
-        };
+        let hash = pr.hash;
+        *old = pr.into_probe();
         if let Some(v) = self.index.get_mut(&old_hash) {
             v.retain(|&k| k != i);
             if v.is_empty() {
                 self.index.remove(&old_hash);
             }
         }
-        self.index.entry(pr.hash).or_default().push(i);
+        self.index.entry(hash).or_default().push(i);
         self.unanswered += 1;
         true
     }
