@@ -114,10 +114,8 @@ impl Sink {
         match self {
             Sink::L2(s) => {
                 let frames: Vec<&[u8]> = batch.iter().map(|(b, _)| *b).collect();
-                let n = s
-                    .send_batch(&frames)
-                    .map_err(|e| TxError::os("sending on the packet socket", e))?;
-                Ok((n, s.sent_at()))
+                s.send_batch(&frames)
+                    .map_err(|e| TxError::os("sending on the packet socket", e))
             }
             Sink::L3 { .. } => {
                 let Some(v6) = batch.first().and_then(|(_, d)| *d).map(|d| d.is_ipv6()) else {
@@ -130,7 +128,7 @@ impl Sink {
                     .map_while(|(b, d)| d.filter(|d| d.is_ipv6() == v6).map(|d| (*b, d)))
                     .collect();
                 let s = self.raw(v6)?;
-                let n = s.send_batch(&run).map_err(|e| {
+                s.send_batch(&run).map_err(|e| {
                     TxError::os(
                         format!(
                             "sending to {}",
@@ -138,8 +136,7 @@ impl Sink {
                         ),
                         e,
                     )
-                })?;
-                Ok((n, s.sent_at()))
+                })
             }
         }
     }

@@ -188,8 +188,6 @@ impl SockAddr {
 pub struct RawIp {
     fd: OwnedFd,
     v6: bool,
-    /// When the last `sendmmsg` was entered (see [`RawIp::sent_at`]).
-    sent_at: std::cell::Cell<Duration>,
 }
 
 impl RawIp {
@@ -208,11 +206,7 @@ impl RawIp {
             libc::SO_SNDBUF,
             &(4 << 20),
         );
-        Ok(RawIp {
-            fd,
-            v6,
-            sent_at: std::cell::Cell::new(Duration::ZERO),
-        })
+        Ok(RawIp { fd, v6 })
     }
 
     /// Whether this is the IPv6 socket.
@@ -243,18 +237,13 @@ impl RawIp {
         }
     }
 
-    /// Sends up to [`BATCH`] datagrams with one `sendmmsg`; returns how many went out.
-    pub fn send_batch(&self, batch: &[(&[u8], IpAddr)]) -> io::Result<usize> {
+    /// Sends up to [`BATCH`] datagrams with one `sendmmsg` (`sendmsg` for one); returns how
+    /// many went out and when the system call was entered (see [`send_bufs`]).
+    pub fn send_batch(&self, batch: &[(&[u8], IpAddr)]) -> io::Result<(usize, Duration)> {
         let batch = batch.get(..batch.len().min(BATCH)).unwrap_or(&[]);
         let bufs: Vec<&[u8]> = batch.iter().map(|(d, _)| *d).collect();
         let addrs: Vec<SockAddr> = batch.iter().map(|(_, a)| SockAddr::new(*a)).collect();
-        send_bufs(self.fd.as_raw_fd(), &bufs, &addrs, &self.sent_at)
-    }
-
-    /// The wall-clock time ([`now`]) taken just before the last batch's system call: a
-    /// probe's send time, with nothing of the batch's preparation in its round trip.
-    pub fn sent_at(&self) -> Duration {
-        self.sent_at.get()
+        send_bufs(self.fd.as_raw_fd(), &bufs, &addrs)
     }
 }
 
@@ -265,13 +254,10 @@ impl AsRawFd for RawIp {
 }
 
 /// One `sendmmsg` of `bufs`, each to the address of the same index in `addrs` (none:
-/// the socket's own, as a bound packet socket).
-fn send_bufs(
-    fd: RawFd,
-    bufs: &[&[u8]],
-    addrs: &[SockAddr],
-    sent_at: &std::cell::Cell<Duration>,
-) -> io::Result<usize> {
+/// the socket's own, as a bound packet socket). Returns how many went out, and the
+/// wall-clock time ([`now`]) taken just before the system call: the probes' send time,
+/// with nothing of the batch's preparation in their round trip.
+fn send_bufs(fd: RawFd, bufs: &[&[u8]], addrs: &[SockAddr]) -> io::Result<(usize, Duration)> {
     let mut iov: Vec<libc::iovec> = bufs
         .iter()
         .map(|d| libc::iovec {
@@ -296,8 +282,8 @@ fn send_bufs(
             msg_len: 0,
         });
     }
-    sent_at.set(now());
-    send_mmsg(fd, &mut msgs)
+    let at = now();
+    send_mmsg(fd, &mut msgs).map(|n| (n, at))
 }
 
 fn send_mmsg(fd: RawFd, msgs: &mut [libc::mmsghdr]) -> io::Result<usize> {
@@ -361,8 +347,6 @@ pub struct Received {
 pub struct PacketSock {
     fd: OwnedFd,
     ifindex: u32,
-    /// When the last `sendmmsg` was entered (see [`PacketSock::sent_at`]).
-    sent_at: std::cell::Cell<Duration>,
 }
 
 impl PacketSock {
@@ -417,11 +401,7 @@ impl PacketSock {
             )
         };
         check(r)?;
-        Ok(PacketSock {
-            fd,
-            ifindex,
-            sent_at: std::cell::Cell::new(Duration::ZERO),
-        })
+        Ok(PacketSock { fd, ifindex })
     }
 
     /// Skips the kernel's queueing discipline on send (`PACKET_QDISC_BYPASS`), as trafgen
@@ -453,15 +433,11 @@ impl PacketSock {
         }
     }
 
-    /// Sends up to [`BATCH`] frames with one `sendmmsg`; returns how many went out.
-    pub fn send_batch(&self, frames: &[&[u8]]) -> io::Result<usize> {
+    /// Sends up to [`BATCH`] frames with one `sendmmsg` (`sendmsg` for one); returns how
+    /// many went out and when the system call was entered (see [`send_bufs`]).
+    pub fn send_batch(&self, frames: &[&[u8]]) -> io::Result<(usize, Duration)> {
         let frames = frames.get(..frames.len().min(BATCH)).unwrap_or(&[]);
-        send_bufs(self.fd.as_raw_fd(), frames, &[], &self.sent_at)
-    }
-
-    /// The wall-clock time ([`now`]) taken just before the last batch's system call.
-    pub fn sent_at(&self) -> Duration {
-        self.sent_at.get()
+        send_bufs(self.fd.as_raw_fd(), frames, &[])
     }
 
     /// Waits at most `timeout` for a packet. False on timeout or a signal.
