@@ -201,6 +201,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> CliResult {
     let mut cfg = FoldConfig {
         workers,
         filter: filter.as_ref(),
+        through: want.through(),
         ..FoldConfig::default()
     };
     let mut warnings = Vec::new();

@@ -899,9 +899,103 @@ fn nd_next(payload: &[u8]) -> Option<LayerKind> {
     }
 }
 
+/// The kinds whose decoder may itself choose the layer after them ([`own_next`]): IPv4
+/// fragments, ICMP and ICMPv6 errors, ND messages and options, IPv6 extension headers. For
+/// every other kind the binding table alone says what follows, which [`may_lead_to`]
+/// relies on; [`own_next`] looks at no other kind.
+fn decides_next(kind: LayerKind) -> bool {
+    use LayerKind as K;
+    matches!(
+        kind,
+        K::IP
+            | K::IPerror
+            | K::ICMP
+            | K::ICMPerror
+            | K::IPv6ExtHdrHopByHop
+            | K::IPv6ExtHdrRouting
+            | K::IPv6ExtHdrFragment
+            | K::IPv6ExtHdrDestOpt
+            | K::ICMPv6Unknown
+            | K::ICMPv6EchoRequest
+            | K::ICMPv6EchoReply
+            | K::ICMPv6DestUnreach
+            | K::ICMPv6PacketTooBig
+            | K::ICMPv6TimeExceeded
+            | K::ICMPv6ParamProblem
+            | K::ICMPv6ND_RS
+            | K::ICMPv6ND_RA
+            | K::ICMPv6ND_NS
+            | K::ICMPv6ND_NA
+            | K::ICMPv6ND_Redirect
+            | K::ICMPv6NDOptSrcLLAddr
+            | K::ICMPv6NDOptDstLLAddr
+            | K::ICMPv6NDOptPrefixInfo
+            | K::ICMPv6NDOptMTU
+            | K::ICMPv6NDOptRedirectedHdr
+            | K::ICMPv6NDOptUnknown
+    )
+}
+
+/// Whether a layer of kind `target` can come anywhere after a layer of kind `from` in a
+/// dissection: `target` is reached from `from` through the binding table's rows (as
+/// [`bound_next`] follows them, quoted kinds giving quoted kinds), or a kind on the way
+/// decides its own next layer ([`decides_next`]; then anything may follow). Raw bytes and
+/// padding may follow anything and are not asked about.
+fn may_lead_to(from: LayerKind, target: LayerKind) -> bool {
+    static REACH: OnceLock<Vec<bool>> = OnceLock::new();
+    let n = LayerKind::ALL.len();
+    let reach = REACH.get_or_init(|| {
+        let next_of = |l: LayerKind| -> Vec<LayerKind> {
+            let base = bind::base_kind(l);
+            BINDINGS
+                .iter()
+                .filter(|r| bind::lower_matches(r.lower, base))
+                .map(|r| {
+                    if base != l {
+                        bind::error_kind(r.upper)
+                    } else {
+                        r.upper
+                    }
+                })
+                .collect()
+        };
+        let mut reach = vec![false; n * n];
+        for &f in LayerKind::ALL {
+            let row = f as usize * n;
+            let mut seen = vec![false; n];
+            let mut todo = next_of(f);
+            while let Some(k) = todo.pop() {
+                match seen.get_mut(k as usize) {
+                    Some(x) if !*x => *x = true,
+                    _ => continue,
+                }
+                if decides_next(k) {
+                    seen.iter_mut().for_each(|x| *x = true);
+                    break;
+                }
+                todo.extend(next_of(k));
+            }
+            if decides_next(f) {
+                seen.iter_mut().for_each(|x| *x = true);
+            }
+            if let Some(r) = reach.get_mut(row..row + n) {
+                r.copy_from_slice(&seen);
+            }
+        }
+        reach
+    });
+    reach
+        .get(from as usize * n + target as usize)
+        .copied()
+        .unwrap_or(true)
+}
+
 /// The next layer when the layer itself decides (the owned `Proto::next_layer`).
 fn own_next(kind: LayerKind, view: &View<'_>, cx: Cx, payload: &[u8]) -> Option<LayerKind> {
     use LayerKind as K;
+    if !decides_next(kind) {
+        return None;
+    }
     let ext_next = |nh: u8| match nh {
         6 if cx.in_quoted6 => Some(K::TCPerror),
         17 if cx.in_quoted6 => Some(K::UDPerror),
@@ -975,6 +1069,50 @@ pub fn dissect_frame<'a>(
     link: LinkType,
     data: &'a [u8],
     orig_len: usize,
+    out: &mut Dissection<'a>,
+) {
+    dissect_until(link, data, orig_len, None, out);
+}
+
+/// Dissects as [`dissect_frame`], but stops after the first layer of kind `last`, or
+/// after the first layer that no `last` can follow (the binding table puts no `last`
+/// above a UDP header, which only DNS follows): the layers up to there are those
+/// [`dissect_frame`] gives, the ones after are not dissected (nor their errors marked),
+/// and the first `last` layer, if any, is the one [`dissect_frame`] gives. For a statistic
+/// that reads nothing past one header (the conversations of `pktforge stats --conv tcp`
+/// read the outer IP and TCP headers): the payloads it would not look at are not decoded.
+///
+/// ```
+/// use pktforge::dissect::{Dissection, dissect_frame, dissect_frame_through};
+/// use pktforge::layers::LayerKind;
+/// use pktforge::prelude::*;
+/// let b = (Ether::new() / IP::new().dst("192.0.2.2") / UDP::new().dport(53) / DNS::new())
+///     .build()
+///     .unwrap();
+/// let mut d = Dissection::new();
+/// dissect_frame_through(LinkType::Ether, &b, b.len(), LayerKind::UDP, &mut d);
+/// let names: Vec<_> = d.layers().iter().map(|l| l.kind.name()).collect();
+/// assert_eq!(names, ["Ether", "IP", "UDP"]);
+/// let mut full = Dissection::new();
+/// dissect_frame(LinkType::Ether, &b, b.len(), &mut full);
+/// assert_eq!(full.layers().len(), 4);
+/// assert_eq!(full.udp().unwrap().sport(), d.udp().unwrap().sport());
+/// ```
+pub fn dissect_frame_through<'a>(
+    link: LinkType,
+    data: &'a [u8],
+    orig_len: usize,
+    last: LayerKind,
+    out: &mut Dissection<'a>,
+) {
+    dissect_until(link, data, orig_len, Some(last), out);
+}
+
+fn dissect_until<'a>(
+    link: LinkType,
+    data: &'a [u8],
+    orig_len: usize,
+    last: Option<LayerKind>,
     out: &mut Dissection<'a>,
 ) {
     out.layers.clear();
@@ -1054,6 +1192,10 @@ pub fn dissect_frame<'a>(
                 }
                 end = off + hlen + plen;
             }
+        }
+        if last.is_some_and(|t| t == k || !may_lead_to(k, t)) {
+            out.push(k, off, view);
+            break;
         }
         let payload = data.get(off + hlen..end).unwrap_or(&[]);
         let next = if payload.is_empty() {

@@ -32,8 +32,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::capture::{CaptureError, CaptureReader, LinkTypeNumber, MappedFile, RawPacket};
-use crate::dissect::{Dissection, dissect_frame};
+use crate::dissect::{Dissection, dissect_frame, dissect_frame_through};
 use crate::filter::Filter;
+use crate::layers::LayerKind;
 use crate::output::FrameMeta;
 use crate::packet::LinkType;
 
@@ -85,6 +86,10 @@ pub struct FoldConfig<'f> {
     pub first_ts: Option<(i64, u32)>,
     /// Time of the last packet of the previous file (`frame.time_delta` of this file's first).
     pub prev_ts: Option<(i64, u32)>,
+    /// Dissect no further than the first layer of this kind ([`dissect_frame_through`]):
+    /// for statistics that read nothing past it ([`Want::through`](super::Want::through)).
+    /// Packets a filter dissected are dissected whole.
+    pub through: Option<LayerKind>,
 }
 
 impl Default for FoldConfig<'_> {
@@ -95,6 +100,7 @@ impl Default for FoldConfig<'_> {
             numbers_before: 0,
             first_ts: None,
             prev_ts: None,
+            through: None,
         }
     }
 }
@@ -143,7 +149,7 @@ impl Rec {
 fn step<'a, T: Fold>(
     t: &mut T,
     d: &mut Dissection<'a>,
-    filter: Option<&Filter>,
+    cfg: &FoldConfig<'_>,
     number: u64,
     r: &Rec,
     data: &'a [u8],
@@ -158,7 +164,7 @@ fn step<'a, T: Fold>(
         cap_len: u32::try_from(data.len()).unwrap_or(u32::MAX),
     };
     let mut dissected = false;
-    if let Some(f) = filter {
+    if let Some(f) = cfg.filter {
         let (ok, made) = f.matches_frame(r.link.0, &meta, data, (first_ts, prev_ts), d);
         if !ok {
             return false;
@@ -166,7 +172,11 @@ fn step<'a, T: Fold>(
         dissected = made;
     }
     if !dissected {
-        dissect_frame(LinkType::from_pcap(r.link.0), data, r.orig_len as usize, d);
+        let link = LinkType::from_pcap(r.link.0);
+        match cfg.through {
+            Some(last) => dissect_frame_through(link, data, r.orig_len as usize, last, d),
+            None => dissect_frame(link, data, r.orig_len as usize, d),
+        }
     }
     t.add(&Pkt {
         number,
@@ -230,14 +240,12 @@ fn fold_stream<T: Fold>(
         let passed = match mapped.get(r.start..r.start.saturating_add(r.len)) {
             // Packets of a mapped file live as long as the mapping: one dissection serves
             // them all, without moving it from packet to packet.
-            Some(data) if map.is_some() => step(
-                &mut t, &mut md, cfg.filter, number, &r, data, first_ts, prev_ts,
-            ),
+            Some(data) if map.is_some() => {
+                step(&mut t, &mut md, cfg, number, &r, data, first_ts, prev_ts)
+            }
             _ => {
                 let mut d = keep.recycle();
-                let ok = step(
-                    &mut t, &mut d, cfg.filter, number, &r, p.data, first_ts, prev_ts,
-                );
+                let ok = step(&mut t, &mut d, cfg, number, &r, p.data, first_ts, prev_ts);
                 keep = d.recycle();
                 ok
             }
@@ -419,7 +427,7 @@ impl Shared<'_> {
                 matched += u64::from(step(
                     t,
                     &mut d,
-                    self.cfg.filter,
+                    self.cfg,
                     numbers_before + 1 + i as u64,
                     r,
                     data,

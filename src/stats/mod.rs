@@ -52,6 +52,8 @@ use summary::Summary;
 use table::{Cell, Table};
 use tcp::TcpStats;
 
+use crate::layers::LayerKind;
+
 /// Which statistics to compute.
 #[derive(Debug, Clone, Default)]
 pub struct Want {
@@ -84,6 +86,34 @@ impl Want {
         } else {
             available.max(1)
         }
+    }
+
+    /// The last layer the statistics asked for read, when they read nothing past the first
+    /// layer of one kind: conversations and endpoints of one kind (`eth`, `ip`, `tcp`,
+    /// `udp`; each reads the first header of its kind and the layers before it), with IO
+    /// counts (no layer at all). Then [`FoldConfig::through`](fold::FoldConfig::through)
+    /// spares dissecting the payloads. `None` when a statistic reads every layer (the
+    /// protocol hierarchy, DNS, TCP, IPv6 conversations, which look for fragment headers
+    /// anywhere), or conversations of two kinds (a UDP tunnel may carry the first TCP).
+    pub fn through(&self) -> Option<LayerKind> {
+        if self.phs || self.dns || self.tcp {
+            return None;
+        }
+        let mut last = None;
+        for k in self.conv.iter().chain(&self.endpoints) {
+            let l = match k {
+                ConvKind::Eth => LayerKind::Ether,
+                ConvKind::Ip => LayerKind::IP,
+                ConvKind::Tcp => LayerKind::TCP,
+                ConvKind::Udp => LayerKind::UDP,
+                ConvKind::Ipv6 => return None,
+            };
+            if last.is_some_and(|x| x != l) {
+                return None;
+            }
+            last = Some(l);
+        }
+        last
     }
 
     fn cap(&self) -> usize {

@@ -40,7 +40,12 @@ impl Fold for Summary {
         }
         self.first = Some(self.first.map_or(p.ts, |f| f.min(p.ts)));
         self.last = Some(self.last.map_or(p.ts, |l| l.max(p.ts)));
-        *self.links.entry(p.link.0).or_insert(0) += 1;
+        match self.links.get_mut(&p.link.0) {
+            Some(n) => *n += 1,
+            None => {
+                self.links.insert(p.link.0, 1);
+            }
+        }
     }
 
     fn merge(&mut self, o: Summary) {

@@ -24,27 +24,81 @@ impl Cell {
     /// Appends the cell as text.
     fn write_text(&self, out: &mut String) {
         match self {
-            Cell::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
-            Cell::Num(x, p) => {
-                let _ = write!(out, "{x:.p$}");
-            }
+            Cell::Int(n) => push_u64(out, *n),
+            Cell::Num(x, p) => push_fixed(out, *x, *p),
             Cell::Text(s) => out.push_str(s),
         }
     }
 
     fn json(&self, out: &mut String) {
         match self {
-            Cell::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
-            Cell::Num(x, p) if x.is_finite() => {
-                let _ = write!(out, "{x:.p$}");
-            }
+            Cell::Int(n) => push_u64(out, *n),
+            Cell::Num(x, p) if x.is_finite() => push_fixed(out, *x, *p),
             Cell::Num(..) => out.push_str("null"),
             Cell::Text(s) => json_str(out, s),
         }
+    }
+}
+
+/// Appends `n` in decimal, without std's formatting machinery (a conversation table has
+/// hundreds of thousands of counts to print).
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(buf.get(i..).unwrap_or(&[])).unwrap_or(""));
+}
+
+/// Appends `x` with `p` decimals, exactly as `format!("{x:.p$}")` does. std's exact float
+/// formatting costs about a thousand instructions a number (callgrind); when `x * 10^p` is
+/// far enough from a rounding tie that the product's own rounding cannot change which
+/// integer is nearest, that integer's digits are written instead, else std's.
+fn push_fixed(out: &mut String, x: f64, p: usize) {
+    const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+    if let (Some(&scale), true) = (POW10.get(p), x.is_sign_positive()) {
+        // Below 2^50 the product is within 1/8 of x * 10^p.
+        let r = x * scale;
+        if r < (1u64 << 50) as f64 {
+            let fl = r.floor();
+            let frac = r - fl;
+            if (frac - 0.5).abs() > 0.25 {
+                let n = if frac > 0.5 { fl as u64 + 1 } else { fl as u64 };
+                let unit = 10u64.pow(p as u32);
+                push_u64(out, n / unit);
+                if p > 0 {
+                    out.push('.');
+                    let mut f = n % unit;
+                    let mut digits = [b'0'; 9];
+                    for d in digits.iter_mut().take(p).rev() {
+                        *d = b'0' + (f % 10) as u8;
+                        f /= 10;
+                    }
+                    let digits = digits.get(..p).unwrap_or(&[]);
+                    out.push_str(std::str::from_utf8(digits).unwrap_or(""));
+                }
+                return;
+            }
+        }
+    }
+    let _ = write!(out, "{x:.p$}");
+}
+
+/// Appends `n` spaces.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(SPACES.get(..k).unwrap_or(""));
+        n -= k;
     }
 }
 
@@ -101,32 +155,28 @@ impl Table {
     /// Aligned text: text cells left, numbers right. The cells are written once into one
     /// buffer (a conversation table has hundreds of thousands of them), then laid out.
     pub fn write_text(&self, out: &mut String) {
-        let heads: Vec<String> = match &self.headers {
-            Some(h) => h.clone(),
-            None => self.columns.iter().map(|c| c.to_string()).collect(),
+        let heads: Vec<&str> = match &self.headers {
+            Some(h) => h.iter().map(String::as_str).collect(),
+            None => self.columns.clone(),
         };
         let ncol = heads.len();
         let mut text = String::new();
-        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(self.rows.len() * ncol);
+        // Each cell: where its text is in `text`, and its width in characters.
+        let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(self.rows.len() * ncol);
         for r in &self.rows {
             for i in 0..ncol {
                 let at = text.len();
                 if let Some(c) = r.get(i) {
                     c.write_text(&mut text);
                 }
-                spans.push((at, text.len()));
+                let w = text.get(at..).map_or(0, |t| t.chars().count());
+                spans.push((at, text.len(), w));
             }
         }
-        let cell = |k: usize| -> &str {
-            spans
-                .get(k)
-                .and_then(|&(a, b)| text.get(a..b))
-                .unwrap_or("")
-        };
         let mut width: Vec<usize> = heads.iter().map(|h| h.chars().count()).collect();
-        for k in 0..spans.len() {
-            if let Some(w) = width.get_mut(k % ncol.max(1)) {
-                *w = (*w).max(cell(k).chars().count());
+        for (k, &(.., w)) in spans.iter().enumerate() {
+            if let Some(m) = width.get_mut(k % ncol.max(1)) {
+                *m = (*m).max(w);
             }
         }
         let _ = writeln!(out, "{}", self.title);
@@ -138,18 +188,18 @@ impl Table {
                     .is_none_or(|c| matches!(c, Cell::Text(_)))
             })
             .collect();
-        let line = |out: &mut String, vals: &mut dyn Iterator<Item = &str>| {
+        let line = |out: &mut String, cells: &mut dyn Iterator<Item = (&str, usize)>| {
             let start = out.len();
-            for (i, (v, w)) in vals.zip(&width).enumerate() {
+            for (i, ((v, n), w)) in cells.zip(&width).enumerate() {
                 if i > 0 {
                     out.push_str("  ");
                 }
-                let pad = w.saturating_sub(v.chars().count());
+                let pad = w.saturating_sub(n);
                 if is_text.get(i).copied().unwrap_or(true) {
                     out.push_str(v);
-                    out.extend(std::iter::repeat_n(' ', pad));
+                    push_spaces(out, pad);
                 } else {
-                    out.extend(std::iter::repeat_n(' ', pad));
+                    push_spaces(out, pad);
                     out.push_str(v);
                 }
             }
@@ -157,9 +207,15 @@ impl Table {
             out.truncate(start + keep);
             out.push('\n');
         };
-        line(out, &mut heads.iter().map(String::as_str));
-        for r in 0..self.rows.len() {
-            line(out, &mut (r * ncol..(r + 1) * ncol).map(cell));
+        line(out, &mut heads.iter().map(|h| (*h, h.chars().count())));
+        out.reserve(text.len() + spans.len() * 4);
+        for row in spans.chunks(ncol.max(1)) {
+            line(
+                out,
+                &mut row
+                    .iter()
+                    .map(|&(a, b, n)| (text.get(a..b).unwrap_or(""), n)),
+            );
         }
         if !self.not_shown.is_empty() {
             let parts: Vec<String> = self
@@ -249,6 +305,50 @@ pub fn nanos_between(a: (i64, u32), b: (i64, u32)) -> i128 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fixed_decimals_are_std_s() {
+        let mut vals = vec![
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            0.5,
+            1.5,
+            2.5,
+            0.0000005,
+            0.000_000_5,
+            1e-9,
+            123.456_789_5,
+            1e20,
+            -1.25,
+        ];
+        let mut x = 0.000_000_001f64;
+        while x < 1e7 {
+            vals.push(x);
+            vals.push(x * 1.000_000_7);
+            x *= 1.37;
+        }
+        for ns in [
+            0u64,
+            1,
+            499,
+            500,
+            501,
+            999_999_500,
+            43_839_017_000,
+            1_500_000_000_500,
+        ] {
+            vals.push(ns as f64 / 1e9);
+        }
+        for v in vals {
+            for p in [0usize, 3, 6, 9] {
+                let mut s = String::new();
+                push_fixed(&mut s, v, p);
+                assert_eq!(s, format!("{v:.p$}"), "{v} .{p}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
