@@ -524,6 +524,7 @@ fn bind_index() -> &'static [LowerRows] {
 
 impl View<'_> {
     /// The value of a field the binding table reads.
+    #[inline(always)]
     fn bind_value(&self, f: BindField) -> Option<u64> {
         use BindField as F;
         let v = match (self, f) {
