@@ -1,8 +1,6 @@
 //! The capture summary, as `capinfos` gives it: packets, bytes, first and last time, rates,
 //! cut and malformed packets, link types.
 
-use std::collections::BTreeMap;
-
 use super::fold::{Fold, Pkt};
 use super::table::{Cell, Table, secs_between};
 
@@ -23,8 +21,10 @@ pub struct Summary {
     pub cut: u64,
     /// Packets whose dissection found a malformed layer.
     pub malformed: u64,
-    /// Packets per pcap link type number.
-    pub links: BTreeMap<u32, u64>,
+    /// Packets per pcap link type number, in number order (a short list: a file has one
+    /// link type, or a few; a map's lookup per packet cost more than the rest of the
+    /// summary).
+    pub links: Vec<(u32, u64)>,
 }
 
 impl Fold for Summary {
@@ -40,12 +40,7 @@ impl Fold for Summary {
         }
         self.first = Some(self.first.map_or(p.ts, |f| f.min(p.ts)));
         self.last = Some(self.last.map_or(p.ts, |l| l.max(p.ts)));
-        match self.links.get_mut(&p.link.0) {
-            Some(n) => *n += 1,
-            None => {
-                self.links.insert(p.link.0, 1);
-            }
-        }
+        self.count_link(p.link.0, 1);
     }
 
     fn merge(&mut self, o: Summary) {
@@ -63,7 +58,20 @@ impl Fold for Summary {
             (a, b) => a.or(b),
         };
         for (k, v) in o.links {
-            *self.links.entry(k).or_insert(0) += v;
+            self.count_link(k, v);
+        }
+    }
+}
+
+impl Summary {
+    fn count_link(&mut self, link: u32, n: u64) {
+        match self.links.binary_search_by_key(&link, |&(l, _)| l) {
+            Ok(i) => {
+                if let Some((_, c)) = self.links.get_mut(i) {
+                    *c += n;
+                }
+            }
+            Err(at) => self.links.insert(at, (link, n)),
         }
     }
 }
@@ -150,8 +158,8 @@ pub fn table(rows: &[(FileInfo, Summary)]) -> Table {
         let rate = |x: f64| if dur > 0.0 { x / dur } else { 0.0 };
         let links: Vec<String> = s
             .links
-            .keys()
-            .map(|l| crate::capture::LinkTypeNumber(*l).to_string())
+            .iter()
+            .map(|(l, _)| crate::capture::LinkTypeNumber(*l).to_string())
             .collect();
         let avg = if s.packets > 0 {
             s.bytes as f64 / s.packets as f64
