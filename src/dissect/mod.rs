@@ -906,6 +906,17 @@ fn nd_next(payload: &[u8]) -> Option<LayerKind> {
 /// relies on; [`own_next`] looks at no other kind.
 fn decides_next(kind: LayerKind) -> bool {
     use LayerKind as K;
+    // Every ICMPv6 message and ND option class, by scapy's name: a table made once.
+    static ICMPV6: OnceLock<Vec<bool>> = OnceLock::new();
+    let icmpv6 = ICMPV6.get_or_init(|| {
+        let mut t = vec![false; LayerKind::ALL.len()];
+        for &k in LayerKind::ALL {
+            if let Some(x) = t.get_mut(k as usize) {
+                *x = k.name().starts_with("ICMPv6");
+            }
+        }
+        t
+    });
     matches!(
         kind,
         K::IP
@@ -916,25 +927,7 @@ fn decides_next(kind: LayerKind) -> bool {
             | K::IPv6ExtHdrRouting
             | K::IPv6ExtHdrFragment
             | K::IPv6ExtHdrDestOpt
-            | K::ICMPv6Unknown
-            | K::ICMPv6EchoRequest
-            | K::ICMPv6EchoReply
-            | K::ICMPv6DestUnreach
-            | K::ICMPv6PacketTooBig
-            | K::ICMPv6TimeExceeded
-            | K::ICMPv6ParamProblem
-            | K::ICMPv6ND_RS
-            | K::ICMPv6ND_RA
-            | K::ICMPv6ND_NS
-            | K::ICMPv6ND_NA
-            | K::ICMPv6ND_Redirect
-            | K::ICMPv6NDOptSrcLLAddr
-            | K::ICMPv6NDOptDstLLAddr
-            | K::ICMPv6NDOptPrefixInfo
-            | K::ICMPv6NDOptMTU
-            | K::ICMPv6NDOptRedirectedHdr
-            | K::ICMPv6NDOptUnknown
-    )
+    ) || icmpv6.get(kind as usize).copied().unwrap_or(true)
 }
 
 /// Whether a layer of kind `target` can come anywhere after a layer of kind `from` in a

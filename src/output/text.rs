@@ -36,8 +36,8 @@ pub(crate) fn put_u64(out: &mut Vec<u8>, n: u64) {
     put_u64_long(out, n);
 }
 
-fn put_u64_long(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
+/// The decimal digits of `n`, written at the end of `buf`.
+pub(crate) fn dec_digits(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -49,7 +49,12 @@ fn put_u64_long(out: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    let digits = buf.get(i..).unwrap_or(&[]);
+    buf.get(i..).unwrap_or(&[])
+}
+
+fn put_u64_long(out: &mut Vec<u8>, n: u64) {
+    let mut buf = [0u8; 20];
+    let digits = dec_digits(&mut buf, n);
     out.reserve(digits.len());
     for &d in digits {
         out.push(d);

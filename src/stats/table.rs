@@ -42,20 +42,10 @@ impl Cell {
 
 /// Appends `n` in decimal, without std's formatting machinery (a conversation table has
 /// hundreds of thousands of counts to print).
-fn push_u64(out: &mut String, mut n: u64) {
+fn push_u64(out: &mut String, n: u64) {
     let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(d) = buf.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(buf.get(i..).unwrap_or(&[])).unwrap_or(""));
+    let digits = crate::output::text::dec_digits(&mut buf, n);
+    out.push_str(std::str::from_utf8(digits).unwrap_or(""));
 }
 
 /// Appends `x` with `p` decimals, exactly as `format!("{x:.p$}")` does. std's exact float
