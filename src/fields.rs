@@ -42,7 +42,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use crate::dissect::{Dissection, DnsName, LayerRec, View};
 use crate::mac::MacAddr;
 use crate::output::FrameMeta;
-use crate::output::text::{hex_digit, put_hex8, put_ipv4, put_ipv6, put_u64};
+use crate::output::text::{hex_digit, put_hex8, put_ipv4, put_ipv6, put_mac, put_u64};
 
 /// What kind of value a field holds (what a display filter may compare it with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,14 +407,7 @@ fn put(out: &mut Vec<u8>, base: Base, v: FieldVal<'_>, json: bool) {
         FieldVal::Bool(b) => out.push(if b { b'1' } else { b'0' }),
         FieldVal::Ipv4(a) => put_ipv4(out, a),
         FieldVal::Ipv6(a) => put_ipv6(out, a),
-        FieldVal::Mac(m) => {
-            for (i, b) in m.0.iter().enumerate() {
-                if i > 0 {
-                    out.push(b':');
-                }
-                put_hex8(out, *b);
-            }
-        }
+        FieldVal::Mac(m) => put_mac(out, m.0),
         FieldVal::Str(s) => put_text(out, s, json),
         FieldVal::Name(n) => {
             let mut any = false;

@@ -61,6 +61,16 @@ fn put_u64_long(out: &mut Vec<u8>, n: u64) {
     }
 }
 
+/// A MAC address as `aa:bb:cc:dd:ee:ff`.
+pub(crate) fn put_mac(out: &mut Vec<u8>, m: [u8; 6]) {
+    for (i, b) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        put_hex8(out, *b);
+    }
+}
+
 pub(crate) fn put_ipv4(out: &mut Vec<u8>, a: Ipv4Addr) {
     for (i, b) in a.octets().iter().enumerate() {
         if i > 0 {

@@ -203,18 +203,11 @@ impl Ep {
     /// std's formatting was most of the time a conversation table of 25,000 rows took to
     /// print (callgrind).
     fn put_addr(&self, out: &mut Vec<u8>) {
-        use crate::output::text::{put_hex8, put_ipv4, put_ipv6};
+        use crate::output::text::{put_ipv4, put_ipv6, put_mac};
         let [a0, a1, a2, a3, a4, a5, ..] = self.addr;
         match self.len {
             4 => put_ipv4(out, std::net::Ipv4Addr::new(a0, a1, a2, a3)),
-            6 => {
-                for (i, b) in [a0, a1, a2, a3, a4, a5].into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(b':');
-                    }
-                    put_hex8(out, b);
-                }
-            }
+            6 => put_mac(out, [a0, a1, a2, a3, a4, a5]),
             _ => put_ipv6(out, std::net::Ipv6Addr::from(self.addr)),
         }
     }
